@@ -1,0 +1,37 @@
+import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import { PrismaClient } from "~/generated/prisma/client";
+import { getEnv } from "~/env.server";
+
+/**
+ * One Prisma client per process. SQLite through libsql is the embedded default (`DATABASE_URL=file:...`).
+ * Kept on globalThis so the Remix server build and modules loaded by the worker/demo launcher share it,
+ * and so dev-server reloads do not open a new connection each time.
+ */
+declare global {
+  var __kindlyPrisma: PrismaClient | undefined;
+}
+
+export function createPrismaClient(databaseUrl: string): PrismaClient {
+  if (databaseUrl.startsWith("file:")) {
+    return new PrismaClient({ adapter: new PrismaLibSQL({ url: databaseUrl }) });
+  }
+  throw new Error(
+    `DATABASE_URL: only SQLite (file:...) is wired up so far; PostgreSQL support lands with the production-scale work.`,
+  );
+}
+
+export function getPrisma(): PrismaClient {
+  globalThis.__kindlyPrisma ??= createPrismaClient(getEnv().DATABASE_URL);
+  return globalThis.__kindlyPrisma;
+}
+
+/** Lazily-connected client: importing this module never opens the database. */
+const prisma = new Proxy({} as PrismaClient, {
+  get(_target, property) {
+    const client = getPrisma();
+    const value = Reflect.get(client, property, client);
+    return typeof value === "function" ? value.bind(client) : value;
+  },
+});
+
+export default prisma;

@@ -1,0 +1,39 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, afterEach, beforeEach, vi } from "vitest";
+import { BASE_DB, TMP_DIR } from "./paths";
+
+/**
+ * Each test file gets its own SQLite database, copied from the migrated base file, and deterministic settings.
+ * Any unexpected console.error fails the test: errors nobody looks at are how bugs hide.
+ */
+const workerDb = path.join(TMP_DIR, `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}.sqlite`);
+fs.copyFileSync(BASE_DB, workerDb);
+
+process.env.NODE_ENV = "test";
+process.env.DATABASE_URL = `file:${workerDb}`;
+process.env.SHOPIFY_APP_URL = "https://kindly.test";
+process.env.SHOPIFY_API_KEY = "test-api-key";
+process.env.SHOPIFY_API_SECRET = "test-api-secret";
+process.env.LOG_LEVEL = "silent";
+delete process.env.KINDLY_DEMO;
+
+let consoleErrors: unknown[][] = [];
+beforeEach(() => {
+  consoleErrors = [];
+  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+    consoleErrors.push(args);
+  });
+});
+afterEach(() => {
+  vi.mocked(console.error).mockRestore();
+  if (consoleErrors.length > 0) {
+    const first = consoleErrors[0].map((part) => (part instanceof Error ? part.stack : String(part))).join(" ");
+    throw new Error(`console.error was called ${consoleErrors.length} time(s); first: ${first}`);
+  }
+});
+
+afterAll(async () => {
+  await globalThis.__kindlyPrisma?.$disconnect();
+  fs.rmSync(workerDb, { force: true });
+});
