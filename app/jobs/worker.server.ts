@@ -1,0 +1,102 @@
+import { randomUUID } from "node:crypto";
+import { getClock } from "~/clock.server";
+import { getLogger } from "~/logger.server";
+
+/**
+ * The worker loop. Each kind of durable background work registers a `DueWork` function that claims and processes
+ * whatever is due at `now` (rows in the database, claimed with a lease), and returns how many items it handled.
+ * The loop runs them until nothing is due, then sleeps until the next poll or a `wakeWorkers()` call (the demo
+ * clock calls it after moving time, so due work runs within a poll's time instead of waiting for it).
+ */
+export type DueWork = (context: { now: Date; workerId: string }) => Promise<number>;
+
+export interface WorkerHandle {
+  readonly id: string;
+  wake(): void;
+  stop(): Promise<void>;
+  /** Resolves after the next full pass that found nothing due (tests and the demo use it to wait for quiet). */
+  idle(): Promise<void>;
+}
+
+interface WorkerRegistry {
+  work: Map<string, DueWork>;
+  workers: Set<WorkerHandle>;
+}
+
+declare global {
+  var __kindlyWorkerRegistry: WorkerRegistry | undefined;
+}
+
+function registry(): WorkerRegistry {
+  globalThis.__kindlyWorkerRegistry ??= { work: new Map(), workers: new Set() };
+  return globalThis.__kindlyWorkerRegistry;
+}
+
+export function registerDueWork(name: string, work: DueWork): void {
+  registry().work.set(name, work);
+}
+
+export function registeredDueWork(): string[] {
+  return [...registry().work.keys()];
+}
+
+/** Wakes every worker in this process. */
+export function wakeWorkers(): void {
+  for (const worker of registry().workers) worker.wake();
+}
+
+export function startWorker(options: { workerId?: string; pollIntervalMs?: number } = {}): WorkerHandle {
+  const id = options.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const log = getLogger().child({ worker: id });
+  let stopped = false;
+  let wakeUp: (() => void) | undefined;
+  let idleWaiters: Array<() => void> = [];
+
+  const sleep = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, pollIntervalMs);
+      wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const loop = (async () => {
+    while (!stopped) {
+      let handled = 0;
+      for (const [name, work] of registry().work) {
+        if (stopped) break;
+        try {
+          handled += await work({ now: getClock().now(), workerId: id });
+        } catch (error) {
+          // One failing kind of work must not starve the others; it is retried on the next pass.
+          log.error({ err: error, work: name }, "due work failed");
+        }
+      }
+      if (handled === 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const resolve of waiters) resolve();
+        if (!stopped) await sleep();
+      }
+    }
+  })();
+
+  const handle: WorkerHandle = {
+    id,
+    wake: () => wakeUp?.(),
+    idle: () => new Promise<void>((resolve) => idleWaiters.push(resolve)),
+    stop: async () => {
+      stopped = true;
+      wakeUp?.();
+      await loop;
+      registry().workers.delete(handle);
+      for (const resolve of idleWaiters) resolve();
+      idleWaiters = [];
+    },
+  };
+  registry().workers.add(handle);
+  log.info({ work: registeredDueWork() }, "worker started");
+  return handle;
+}
