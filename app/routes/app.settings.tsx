@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { BlockStack, Card, Layout, Page, Text } from "@shopify/polaris";
+import { BlockStack, Card, Layout, Link, Page, Text } from "@shopify/polaris";
 import { authenticateAdmin } from "~/shopify.server";
 import { getShopSettingsView } from "~/modules/shop/overview.server";
 
@@ -49,6 +49,19 @@ export default function SettingsPage() {
             ) : (
               <Text as="p">This shop has no settings yet: open Kindly from the Shopify admin to finish installing.</Text>
             )}
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">
+                Privacy requests
+              </Text>
+              <Text as="p">
+                When a customer asks Shopify for their data, Kindly prepares an export of what it holds on them.{" "}
+                <Link url="/app/privacy">See privacy requests</Link>
+              </Text>
+            </BlockStack>
           </Card>
         </Layout.Section>
       </Layout>
