@@ -117,6 +117,7 @@ CREATE TABLE "Checkout" (
     "firstName" TEXT,
     "locale" TEXT,
     "countryCode" TEXT,
+    "provinceCode" TEXT,
     "currencyCode" TEXT NOT NULL DEFAULT 'USD',
     "totalPrice" DECIMAL NOT NULL DEFAULT 0,
     "lineItemsJson" TEXT,
@@ -172,8 +173,12 @@ CREATE TABLE "FlowRun" (
     "holdout" BOOLEAN NOT NULL DEFAULT false,
     "anchorAt" DATETIME NOT NULL,
     "stoppedAt" DATETIME,
-    "recoveredOrderId" TEXT,
-    "recoveredRevenue" DECIMAL,
+    "convertedOrderId" TEXT,
+    "convertedRevenue" DECIMAL,
+    "convertedAt" DATETIME,
+    "recovered" BOOLEAN NOT NULL DEFAULT false,
+    "attributedStep" INTEGER,
+    "attributedChannel" TEXT,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
     CONSTRAINT "FlowRun_flowId_fkey" FOREIGN KEY ("flowId") REFERENCES "Flow" ("id") ON DELETE CASCADE ON UPDATE CASCADE
@@ -191,6 +196,8 @@ CREATE TABLE "ScheduledMessage" (
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "leaseOwner" TEXT,
     "leaseUntil" DATETIME,
+    "originalDueAt" DATETIME,
+    "deferReason" TEXT,
     "skipReason" TEXT,
     "lastError" TEXT,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -213,6 +220,7 @@ CREATE TABLE "Message" (
     "bodyHtml" TEXT,
     "locale" TEXT,
     "replyToken" TEXT NOT NULL,
+    "emailMessageId" TEXT,
     "providerMessageId" TEXT,
     "status" TEXT NOT NULL DEFAULT 'QUEUED',
     "sentAt" DATETIME,
@@ -374,6 +382,9 @@ CREATE UNIQUE INDEX "FlowStep_flowId_position_key" ON "FlowStep"("flowId", "posi
 CREATE INDEX "FlowRun_shop_state_idx" ON "FlowRun"("shop", "state");
 
 -- CreateIndex
+CREATE INDEX "FlowRun_shop_convertedAt_idx" ON "FlowRun"("shop", "convertedAt");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "FlowRun_flowId_subjectType_subjectId_key" ON "FlowRun"("flowId", "subjectType", "subjectId");
 
 -- CreateIndex
@@ -396,6 +407,12 @@ CREATE INDEX "Message_shop_createdAt_idx" ON "Message"("shop", "createdAt");
 
 -- CreateIndex
 CREATE INDEX "Message_shop_customerId_idx" ON "Message"("shop", "customerId");
+
+-- CreateIndex
+CREATE INDEX "Message_shop_emailMessageId_idx" ON "Message"("shop", "emailMessageId");
+
+-- CreateIndex
+CREATE INDEX "Message_shop_toAddress_sentAt_idx" ON "Message"("shop", "toAddress", "sentAt");
 
 -- CreateIndex
 CREATE INDEX "MessageEvent_shop_type_at_idx" ON "MessageEvent"("shop", "type", "at");

@@ -1,0 +1,128 @@
+import { Liquid } from "liquidjs";
+import { TROUBLESHOOTING_TIPS, type StepTemplate } from "~/modules/recovery/default-flow";
+
+/**
+ * Renders a step's Liquid template into the message a shopper receives. Shopper data (names, line items) is passed
+ * as *data*: LiquidJS outputs a variable's value as text and never parses it as a template, so a shopper named
+ * "{{ shop.secret }}" gets exactly that name back. Templates are parsed when the merchant saves them, so a syntax
+ * error is reported in the editor, not discovered by a worker at 3 a.m.
+ */
+const liquid = new Liquid({
+  strictFilters: true,
+  strictVariables: false,
+  ownPropertyOnly: true,
+  // Bound the work a template can ask for (a merchant's loop over a huge range would stall the worker).
+  renderLimit: 1000,
+  parseLimit: 100_000,
+  memoryLimit: 10_000_000,
+});
+
+export interface RecoveryVariables {
+  first_name: string | null;
+  items: Array<{ title: string; quantity: number; price: string }>;
+  total: string;
+  currency: string;
+  recovery_url: string;
+  shop: { name: string; support_email: string; policies_url: string | null; url: string | null };
+  sender: { name: string };
+  tips: string[];
+}
+
+export interface RenderedMessage {
+  subject: string | null;
+  text: string;
+  /** Plain, personal HTML: paragraphs and lists from the text, the recovery link clickable, nothing else. */
+  html: string | null;
+}
+
+export class TemplateError extends Error {
+  constructor(
+    readonly field: "subject" | "body",
+    readonly locale: string,
+    cause: unknown,
+  ) {
+    super(`${locale} ${field}: ${cause instanceof Error ? cause.message.split("\n")[0] : String(cause)}`);
+    this.name = "TemplateError";
+  }
+}
+
+/** Checks a template at save time; throws a TemplateError naming the field and the Liquid error. */
+export function validateTemplate(locale: string, template: StepTemplate): void {
+  for (const field of ["subject", "body"] as const) {
+    const source = template[field];
+    if (source === undefined) continue;
+    try {
+      liquid.parse(source);
+    } catch (error) {
+      throw new TemplateError(field, locale, error);
+    }
+  }
+}
+
+export function tipsFor(locale: string): string[] {
+  return TROUBLESHOOTING_TIPS[locale] ?? TROUBLESHOOTING_TIPS.en;
+}
+
+/** Picks the shopper's language when the step has it, else the shop's, else English. */
+export function pickLocale(templates: Record<string, StepTemplate>, shopperLocale: string | null, shopLocale: string): string {
+  const wanted = [shopperLocale, shopperLocale?.split("-")[0], shopLocale, shopLocale.split("-")[0], "en"];
+  return wanted.find((locale): locale is string => Boolean(locale && templates[locale])) ?? Object.keys(templates)[0];
+}
+
+export async function renderStep(
+  template: StepTemplate,
+  variables: RecoveryVariables,
+  channel: "EMAIL" | "SMS",
+): Promise<RenderedMessage> {
+  const scope = variables as unknown as Record<string, unknown>;
+  const subject = template.subject ? collapse(await liquid.parseAndRender(template.subject, scope)) : null;
+  const text = tidy(await liquid.parseAndRender(template.body, scope));
+  return { subject, text, html: channel === "EMAIL" ? textToHtml(text, [variables.recovery_url, variables.shop.policies_url]) : null };
+}
+
+function collapse(value: string): string {
+  return value.replace(/\s+/g, " ").trim();
+}
+
+function tidy(value: string): string {
+  return value
+    .replace(/[ \t]+\n/g, "\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+export function escapeHtml(value: string): string {
+  return value
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
+
+/**
+ * Text to HTML: every character escaped first, then only the known links (recovery URL, policies page) are made
+ * clickable: a URL a shopper typed into their name stays text.
+ */
+export function textToHtml(text: string, links: Array<string | null>): string {
+  const linkable = links.filter((link): link is string => Boolean(link && /^https?:\/\//.test(link)));
+  const linkify = (escaped: string) =>
+    linkable.reduce((html, link) => {
+      const escapedLink = escapeHtml(link);
+      return html.split(escapedLink).join(`<a href="${escapedLink}">${escapedLink}</a>`);
+    }, escaped);
+  const blocks = text.split(/\n{2,}/).map((block) => {
+    const lines = block.split("\n");
+    const listStart = lines.findIndex((line) => line.startsWith("- "));
+    if (listStart === -1) return `<p>${lines.map((line) => linkify(escapeHtml(line))).join("<br>")}</p>`;
+    const before = lines.slice(0, listStart);
+    const items = lines.slice(listStart).filter((line) => line.startsWith("- "));
+    const after = lines.slice(listStart).filter((line) => !line.startsWith("- "));
+    return [
+      before.length ? `<p>${before.map((line) => linkify(escapeHtml(line))).join("<br>")}</p>` : "",
+      `<ul>${items.map((line) => `<li>${linkify(escapeHtml(line.slice(2)))}</li>`).join("")}</ul>`,
+      after.length ? `<p>${after.map((line) => linkify(escapeHtml(line))).join("<br>")}</p>` : "",
+    ].join("");
+  });
+  return `<!doctype html><html><body style="font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#202223;max-width:560px">${blocks.join("\n")}</body></html>`;
+}
