@@ -1,0 +1,114 @@
+import { randomUUID } from "node:crypto";
+import prisma from "~/db.server";
+import type { ScheduledMessage } from "~/generated/prisma/client";
+
+/**
+ * The durable schedule. Every planned message is a ScheduledMessage row:
+ *
+ *   PENDING --claim--> SENDING --sent--> SENT
+ *      ^                  |  \--rule said no--> SKIPPED (reason recorded)
+ *      |                  |   \--rule said later--> PENDING (dueAt moved, deferReason recorded)
+ *      +--retryable error-+    \--permanent error, or retries exhausted--> FAILED (visible)
+ *   SENDING with an expired lease --> REVIEW (never resent blindly: the message may have left)
+ *   PENDING --run stopped / uninstall--> CANCELLED
+ *
+ * Claims are compare-and-set: one UPDATE moves due PENDING rows to SENDING under a fresh lease token, guarded by
+ * `state = 'PENDING'` in the outer WHERE, so two workers (or two processes on one PostgreSQL database, where the
+ * re-check runs on the locked row) can never both own a row.
+ */
+export const LEASE_MS = 120_000;
+export const MAX_ATTEMPTS = 5;
+
+/** 1, 2, 4, 8 minutes... capped at an hour: long enough for an SMTP relay to come back. */
+export function backoffMs(attempt: number): number {
+  return Math.min(60_000 * 2 ** Math.max(0, attempt - 1), 3_600_000);
+}
+
+export async function claimDueMessages(options: { now: Date; workerId: string; limit: number }): Promise<ScheduledMessage[]> {
+  const lease = `${options.workerId}:${randomUUID()}`;
+  const leaseUntil = new Date(options.now.getTime() + LEASE_MS);
+  const claimed = await prisma.$executeRaw`
+    UPDATE "ScheduledMessage"
+       SET "state" = 'SENDING', "leaseOwner" = ${lease}, "leaseUntil" = ${leaseUntil},
+           "attempts" = "attempts" + 1, "updatedAt" = ${options.now}
+     WHERE "id" IN (
+             SELECT "id" FROM "ScheduledMessage"
+              WHERE "state" = 'PENDING' AND "dueAt" <= ${options.now}
+              ORDER BY "dueAt" ASC
+              LIMIT ${options.limit})
+       AND "state" = 'PENDING'`;
+  if (claimed === 0) return [];
+  return prisma.scheduledMessage.findMany({ where: { leaseOwner: lease, state: "SENDING" }, orderBy: { dueAt: "asc" } });
+}
+
+/**
+ * A row still SENDING after its lease expired belongs to a worker that died mid-send. Whether the message left is
+ * unknown, so it is set aside for a person to review instead of being sent a second time.
+ */
+export async function markExpiredLeasesForReview(now: Date): Promise<number> {
+  const result = await prisma.scheduledMessage.updateMany({
+    where: { state: "SENDING", leaseUntil: { lt: now } },
+    data: { state: "REVIEW", lastError: "The worker stopped while sending: delivery unknown, not resent automatically" },
+  });
+  return result.count;
+}
+
+/** Every transition out of SENDING checks the lease, so a worker that lost its row can't overwrite a newer state. */
+function owned(row: Pick<ScheduledMessage, "id" | "leaseOwner">) {
+  return { id: row.id, state: "SENDING", leaseOwner: row.leaseOwner };
+}
+
+export async function markSent(row: ScheduledMessage): Promise<boolean> {
+  const result = await prisma.scheduledMessage.updateMany({
+    where: owned(row),
+    data: { state: "SENT", leaseOwner: null, leaseUntil: null, lastError: null },
+  });
+  return result.count === 1;
+}
+
+export async function markSkipped(row: ScheduledMessage, reason: string): Promise<boolean> {
+  const result = await prisma.scheduledMessage.updateMany({
+    where: owned(row),
+    data: { state: "SKIPPED", skipReason: reason, leaseOwner: null, leaseUntil: null },
+  });
+  return result.count === 1;
+}
+
+/** A rule moved the send (quiet hours): back to PENDING at the new time; a deferral is not a failed attempt. */
+export async function markDeferred(row: ScheduledMessage, until: Date, reason: string): Promise<boolean> {
+  const result = await prisma.scheduledMessage.updateMany({
+    where: owned(row),
+    data: {
+      state: "PENDING",
+      dueAt: until,
+      originalDueAt: row.originalDueAt ?? row.dueAt,
+      deferReason: reason,
+      attempts: { decrement: 1 },
+      leaseOwner: null,
+      leaseUntil: null,
+    },
+  });
+  return result.count === 1;
+}
+
+/** A failed attempt: retried with backoff while it may succeed, otherwise a final, visible failure. */
+export async function markFailedAttempt(
+  row: ScheduledMessage,
+  now: Date,
+  error: { message: string; retryable: boolean },
+): Promise<"RETRY" | "FAILED"> {
+  const final = !error.retryable || row.attempts >= MAX_ATTEMPTS;
+  await prisma.scheduledMessage.updateMany({
+    where: owned(row),
+    data: final
+      ? { state: "FAILED", lastError: error.message.slice(0, 500), leaseOwner: null, leaseUntil: null }
+      : {
+          state: "PENDING",
+          dueAt: new Date(now.getTime() + backoffMs(row.attempts)),
+          lastError: error.message.slice(0, 500),
+          leaseOwner: null,
+          leaseUntil: null,
+        },
+  });
+  return final ? "FAILED" : "RETRY";
+}
