@@ -82,13 +82,14 @@ describe("POST /inbound/email", () => {
     const { message, run, replyAddress } = await sentEmail();
     const raw = rawEmail({ to: replyAddress });
     const basic = (password: string) => `Basic ${Buffer.from(`inbound:${password}`).toString("base64")}`;
-    for (const headers of [
+    const attempts: Array<Record<string, string>> = [
       {},
       { "X-Kindly-Inbound-Secret": "wrong-secret-wrong-secret" },
       { "X-Kindly-Inbound-Secret": "" },
       { Authorization: basic("wrong-secret-wrong-secret") },
       { Authorization: "Bearer whatever" },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const response = await post(raw, headers);
       expect(response.status).toBe(401);
     }
