@@ -1,7 +1,10 @@
+import { registerRecoveryWork } from "../app/modules/recovery/work.server";
+
 /**
- * The modules that register durable background work with the worker (`registerDueWork`). Each feature that adds
- * background work adds its registration module here, so `npm start`, `npm run worker` and the demo run the same set.
+ * The modules that register durable background work with the worker (`registerDueWork`) and webhook processors.
+ * Each feature that adds background work registers it here, so `npm start`, `npm run worker` and the demo run the
+ * same set.
  */
 export async function loadWorkModules(): Promise<void> {
-  // Nothing registers background work yet: recovery's scheduled-message dispatch is the first to come.
+  registerRecoveryWork();
 }

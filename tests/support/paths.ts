@@ -3,7 +3,5 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const TMP_DIR = path.join(ROOT, "tests", ".tmp");
-/** A migrated, empty SQLite database that each test file copies (copying is far faster than migrating). */
-export const BASE_DB = path.join(TMP_DIR, "base.sqlite");
 /** Shopify's reference material lives beside the repository, never inside it. */
 export const SHARED_DIR = process.env.KINDLY_SHARED_DIR ?? path.resolve(ROOT, "..", "shared");

@@ -1,14 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeEach, vi } from "vitest";
-import { BASE_DB, TMP_DIR } from "./paths";
+import { afterAll, afterEach, beforeEach, inject, vi } from "vitest";
+import { TMP_DIR } from "./paths";
 
 /**
  * Each test file gets its own SQLite database, copied from the migrated base file, and deterministic settings.
  * Any unexpected console.error fails the test: errors nobody looks at are how bugs hide.
  */
 const workerDb = path.join(TMP_DIR, `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}.sqlite`);
-fs.copyFileSync(BASE_DB, workerDb);
+fs.copyFileSync(inject("baseDb"), workerDb);
 
 process.env.NODE_ENV = "test";
 process.env.DATABASE_URL = `file:${workerDb}`;

@@ -1,45 +1,28 @@
-import { getClock } from "~/clock.server";
 import { getLogger } from "~/logger.server";
-import { handleOnce, receiveWebhook, recordRejected } from "~/modules/webhooks/receive.server";
+import { receiveWebhook, recordRejected } from "~/modules/webhooks/receive.server";
+import { enqueueWebhook } from "~/modules/webhooks/queue.server";
 import { parseCheckoutPayload, parseOrderPayload } from "~/modules/recovery/payloads";
-import { ingestCheckout, ingestOrder } from "~/modules/recovery/ingest.server";
 import { wakeWorkers } from "~/jobs/worker.server";
 
 /**
- * checkouts/create, checkouts/update: verify, de-duplicate, store durably, answer 200. A signed payload Kindly
- * cannot use is stored as REJECTED (visible to the merchant) and still answered 200: Shopify would otherwise retry
- * it eight times over four hours, and it would never parse.
+ * checkouts/create|update and orders/create|paid: verify the HMAC, check the payload is usable, queue it durably,
+ * answer 200. The worker does the rest (app/modules/recovery/work.server.ts). A signed payload Kindly cannot use is
+ * stored as REJECTED (visible to the merchant) and still answered 200: Shopify would otherwise retry it eight
+ * times over four hours, and it would never parse.
  */
-export async function handleCheckoutWebhook(request: Request): Promise<Response> {
+async function acceptWebhook(request: Request, validate: (payload: unknown) => { error: string } | object): Promise<Response> {
   const webhook = await receiveWebhook(request);
-  const parsed = webhook.payload === null ? { error: "The body is not valid JSON" } : parseCheckoutPayload(webhook.payload);
-  if ("error" in parsed) {
-    await recordRejected(webhook, parsed.error);
-    getLogger().warn({ shop: webhook.shop, topic: webhook.topic, eventId: webhook.eventId, reason: parsed.error }, "webhook rejected");
+  const checked = webhook.payload === null ? { error: "The body is not valid JSON" } : validate(webhook.payload);
+  const problem = "error" in checked && typeof checked.error === "string" ? checked.error : null;
+  if (problem) {
+    await recordRejected(webhook, problem);
+    getLogger().warn({ shop: webhook.shop, topic: webhook.topic, eventId: webhook.eventId, reason: problem }, "webhook rejected");
     return new Response(null, { status: 200 });
   }
-  let result = "";
-  const handled = await handleOnce(webhook, async (tx) => {
-    result = await ingestCheckout(tx, webhook.shop, parsed, getClock().now());
-  });
-  getLogger().info({ shop: webhook.shop, topic: webhook.topic, eventId: webhook.eventId, handled, result }, "checkout webhook");
+  const result = await enqueueWebhook(webhook, webhook.rawBody);
+  if (result === "QUEUED") wakeWorkers();
   return new Response(null, { status: 200 });
 }
 
-/** orders/create, orders/paid: store the order, complete its checkout (same token, id, or contact), attribute. */
-export async function handleOrderWebhook(request: Request): Promise<Response> {
-  const webhook = await receiveWebhook(request);
-  const parsed = webhook.payload === null ? { error: "The body is not valid JSON" } : parseOrderPayload(webhook.payload);
-  if ("error" in parsed) {
-    await recordRejected(webhook, parsed.error);
-    getLogger().warn({ shop: webhook.shop, topic: webhook.topic, eventId: webhook.eventId, reason: parsed.error }, "webhook rejected");
-    return new Response(null, { status: 200 });
-  }
-  const handled = await handleOnce(webhook, async (tx) => {
-    await ingestOrder(tx, webhook.shop, parsed, getClock().now());
-  });
-  getLogger().info({ shop: webhook.shop, topic: webhook.topic, eventId: webhook.eventId, handled }, "order webhook");
-  // Cancelled sends are picked up on the worker's next pass; waking it keeps the schedule view current.
-  wakeWorkers();
-  return new Response(null, { status: 200 });
-}
+export const handleCheckoutWebhook = (request: Request) => acceptWebhook(request, parseCheckoutPayload);
+export const handleOrderWebhook = (request: Request) => acceptWebhook(request, parseOrderPayload);

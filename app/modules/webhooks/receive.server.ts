@@ -15,6 +15,8 @@ export interface ReceivedWebhook {
   triggeredAt: Date | null;
   /** The body parsed with ids kept exact (see parseShopifyJson); null when the body is not JSON. */
   payload: unknown;
+  /** The body exactly as Shopify sent it (what a queued delivery stores). */
+  rawBody: string;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function receiveWebhook(request: Request): Promise<ReceivedWebhook>
     webhookId: context.webhookId,
     triggeredAt: triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : null,
     payload,
+    rawBody: text,
   };
 }
 

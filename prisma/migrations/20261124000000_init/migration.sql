@@ -318,7 +318,11 @@ CREATE TABLE "WebhookEvent" (
     "receivedAt" DATETIME NOT NULL,
     "status" TEXT NOT NULL,
     "error" TEXT,
-    "payload" TEXT
+    "payload" TEXT,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "availableAt" DATETIME,
+    "leaseOwner" TEXT,
+    "leaseUntil" DATETIME
 );
 
 -- CreateTable
@@ -440,6 +444,9 @@ CREATE UNIQUE INDEX "Suppression_shop_channel_addressHash_key" ON "Suppression"(
 
 -- CreateIndex
 CREATE INDEX "WebhookEvent_shop_status_receivedAt_idx" ON "WebhookEvent"("shop", "status", "receivedAt");
+
+-- CreateIndex
+CREATE INDEX "WebhookEvent_status_availableAt_idx" ON "WebhookEvent"("status", "availableAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "WebhookEvent_shop_eventId_key" ON "WebhookEvent"("shop", "eventId");
