@@ -28,12 +28,15 @@ const STATUS: Record<InboundEmailResult, number> = {
 export const action = async ({ request }: ActionFunctionArgs) => {
   if (request.method !== "POST") return new Response(null, { status: 405, headers: { Allow: "POST" } });
   if (!isInboundEmailAuthorized(request)) {
-    return Response.json({ error: "unauthorized" }, { status: 401, headers: { "WWW-Authenticate": 'Basic realm="Kindly inbound email"' } });
+    return Response.json(
+      { error: "unauthorized" },
+      { status: 401, headers: { "WWW-Authenticate": 'Basic realm="Kindly inbound email"' } },
+    );
   }
   const read = await readLimitedBody(request, MAX_INBOUND_EMAIL_BYTES);
   if (!read.ok) return Response.json({ error: "too large", limitBytes: MAX_INBOUND_EMAIL_BYTES }, { status: 413 });
   const raw = extractRawEmail(request.headers.get("content-type"), read.body);
-  if (!raw) return Response.json({ error: "no message: send the raw MIME, or JSON { \"raw\": \"...\" }" }, { status: 400 });
+  if (!raw) return Response.json({ error: 'no message: send the raw MIME, or JSON { "raw": "..." }' }, { status: 400 });
   const outcome = await receiveInboundEmail(prisma, raw, getClock().now());
   return Response.json({ result: outcome.result }, { status: STATUS[outcome.result] });
 };

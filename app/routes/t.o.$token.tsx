@@ -10,9 +10,15 @@ const TRANSPARENT_GIF = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAA
 /** Open pixel: always answers the image (a broken image in a shopper's email helps nobody), records when it can. */
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   try {
-    await recordOpen(prisma, params.token ?? "", { userAgent: request.headers.get("user-agent"), now: getClock().now() });
+    await recordOpen(prisma, params.token ?? "", {
+      userAgent: request.headers.get("user-agent"),
+      now: getClock().now(),
+    });
   } catch (error) {
-    getLogger().error({ err: error instanceof Error ? error.message : String(error) }, "open pixel: could not record the open");
+    getLogger().error(
+      { err: error instanceof Error ? error.message : String(error) },
+      "open pixel: could not record the open",
+    );
   }
   return new Response(TRANSPARENT_GIF, {
     status: 200,

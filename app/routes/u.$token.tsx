@@ -13,11 +13,16 @@ import { unsubscribePage } from "~/modules/messaging/unsubscribe-page";
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const lookup = await lookupUnsubscribe(prisma, params.token ?? "", getClock().now());
   if (lookup.result !== "VALID") {
-    return htmlResponse(renderNoticePage(unsubscribePage("INVALID", null, pageLanguage(null, request.headers.get("accept-language")))), 400);
+    return htmlResponse(
+      renderNoticePage(unsubscribePage("INVALID", null, pageLanguage(null, request.headers.get("accept-language")))),
+      400,
+    );
   }
   const { context } = lookup;
   const lang = pageLanguage(context.locale);
-  return htmlResponse(renderNoticePage(unsubscribePage(context.alreadyUnsubscribed ? "DONE" : "CONFIRM", context, lang)));
+  return htmlResponse(
+    renderNoticePage(unsubscribePage(context.alreadyUnsubscribed ? "DONE" : "CONFIRM", context, lang)),
+  );
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -26,10 +31,14 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const body = await request.text();
   // Recorded for the merchant's figures only: a browser's form post carries Sec-Fetch-Mode, a mail provider's
   // one-click POST does not.
-  const source = /(^|&)List-Unsubscribe=One-Click(&|$)/.test(body) && !request.headers.get("sec-fetch-mode") ? "ONE_CLICK" : "PAGE";
+  const source =
+    /(^|&)List-Unsubscribe=One-Click(&|$)/.test(body) && !request.headers.get("sec-fetch-mode") ? "ONE_CLICK" : "PAGE";
   const { result, context } = await unsubscribeByToken(prisma, params.token ?? "", source, getClock().now());
   if (!context || result === "BAD_TOKEN" || result === "UNKNOWN_MESSAGE") {
-    return htmlResponse(renderNoticePage(unsubscribePage("INVALID", null, pageLanguage(null, request.headers.get("accept-language")))), 400);
+    return htmlResponse(
+      renderNoticePage(unsubscribePage("INVALID", null, pageLanguage(null, request.headers.get("accept-language")))),
+      400,
+    );
   }
   return htmlResponse(renderNoticePage(unsubscribePage("DONE", context, pageLanguage(context.locale))));
 };

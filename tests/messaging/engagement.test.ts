@@ -11,7 +11,8 @@ import { createMessagingShop, createSentMessage, eventTypes, runState } from "./
 
 const SENT_AT = new Date("2026-11-20T10:00:00Z");
 const HOUR = 3_600_000;
-const IPHONE_MAIL = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148";
+const IPHONE_MAIL =
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148";
 
 let clock: ManualClock;
 beforeEach(() => {
@@ -26,7 +27,9 @@ const routeArgs = (path: string, token: string, init: RequestInit = {}) => ({
 });
 
 async function fetchPixel(token: string, userAgent?: string) {
-  return (await openPixel(routeArgs("/t/o/", token, { headers: userAgent ? { "User-Agent": userAgent } : {} }))) as Response;
+  return (await openPixel(
+    routeArgs("/t/o/", token, { headers: userAgent ? { "User-Agent": userAgent } : {} }),
+  )) as Response;
 }
 
 async function click(token: string, userAgent = IPHONE_MAIL) {
@@ -59,7 +62,10 @@ describe("open pixel", () => {
     clock.set(new Date(SENT_AT.getTime() + 2 * HOUR));
     await fetchPixel(token, "Mozilla/5.0"); // Apple Mail Privacy Protection
     clock.advance(1000);
-    await fetchPixel(token, "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)");
+    await fetchPixel(
+      token,
+      "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)",
+    );
     clock.advance(1000);
     await fetchPixel(token, "YahooMailProxy; https://help.yahoo.com/kb/yahoo-mail-proxy-SLN28749.html");
 
@@ -125,7 +131,9 @@ describe("click redirect", () => {
       expect(response.headers.get("location")).toBeNull();
       expect(await response.text()).toContain("This link can&#39;t be opened");
     }
-    const tampered = await click(`${createToken({ kind: "CLICK", messageId: message.id, url: "https://linen.example/" })}A`);
+    const tampered = await click(
+      `${createToken({ kind: "CLICK", messageId: message.id, url: "https://linen.example/" })}A`,
+    );
     expect(tampered.status).toBe(400);
     expect(await eventTypes(message.id)).toEqual([]);
   });
@@ -154,7 +162,9 @@ describe("unsubscribe", () => {
     expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
     const html = await response.text();
     expect(html).toContain('<html lang="en">');
-    expect(html).toContain("<h1>Unsubscribe from Linen &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co emails?</h1>");
+    expect(html).toContain(
+      "<h1>Unsubscribe from Linen &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co emails?</h1>",
+    );
     expect(html).not.toContain("<script>");
     expect(html).toContain(`${email[0]}•••@example.org`);
     expect(html).toContain('<form method="post">');

@@ -38,7 +38,9 @@ function rawEmail(options: RawOptions): string {
     ...(options.headers ?? []),
     "MIME-Version: 1.0",
   ];
-  const text = options.body ?? "Hi! My card was declined twice, <b>what can I do</b>?\r\n\r\n> Hi Camille, it's Camille from Linen & Co.";
+  const text =
+    options.body ??
+    "Hi! My card was declined twice, <b>what can I do</b>?\r\n\r\n> Hi Camille, it's Camille from Linen & Co.";
   if (!options.attachment) {
     return [...headers, "Content-Type: text/plain; charset=utf-8", "", text, ""].join("\r\n");
   }
@@ -63,7 +65,11 @@ function rawEmail(options: RawOptions): string {
 
 function post(body: BodyInit, headers: Record<string, string> = {}): Promise<Response> {
   return inboundEmail({
-    request: new Request("https://kindly.test/inbound/email", { method: "POST", body, headers: { "Content-Type": "message/rfc822", ...headers } }),
+    request: new Request("https://kindly.test/inbound/email", {
+      method: "POST",
+      body,
+      headers: { "Content-Type": "message/rfc822", ...headers },
+    }),
     params: {},
     context: {},
   }) as Promise<Response>;
@@ -125,7 +131,9 @@ describe("POST /inbound/email", () => {
     expect(JSON.parse(conversation.messages[0].attachmentsJson ?? "[]")).toEqual([
       { filename: "declined.png", contentType: "image/png", size: 40 },
     ]);
-    expect((await prisma.message.findUniqueOrThrow({ where: { id: message.id } })).conversationId).toBe(conversation.id);
+    expect((await prisma.message.findUniqueOrThrow({ where: { id: message.id } })).conversationId).toBe(
+      conversation.id,
+    );
   });
 
   it("threads a reply by In-Reply-To / References when the token address is gone, and accepts Basic auth and JSON", async () => {
@@ -170,10 +178,15 @@ describe("POST /inbound/email", () => {
       expect(response.status).toBe(202);
       expect(await response.json()).toEqual({ result: "IGNORED_AUTOMATED" });
     }
-    const bounce = await post(rawEmail({ to: replyAddress, from: "Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>" }), withSecret());
+    const bounce = await post(
+      rawEmail({ to: replyAddress, from: "Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>" }),
+      withSecret(),
+    );
     expect(await bounce.json()).toEqual({ result: "IGNORED_AUTOMATED" });
     // "Auto-Submitted: no" is a person.
-    expect(await (await post(rawEmail({ to: replyAddress, headers: ["Auto-Submitted: no"] }), withSecret())).json()).toEqual({
+    expect(
+      await (await post(rawEmail({ to: replyAddress, headers: ["Auto-Submitted: no"] }), withSecret())).json(),
+    ).toEqual({
       result: "REPLY_RECORDED",
     });
     expect(await eventTypes(message.id)).toEqual(["REPLY"]);
@@ -187,7 +200,10 @@ describe("POST /inbound/email", () => {
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ result: "UNKNOWN_RECIPIENT" });
     expect(await prisma.messageEvent.count()).toBe(before);
-    const forged = await post(rawEmail({ to: "help@linen.example", inReplyTo: "<not-ours@example.org>" }), withSecret());
+    const forged = await post(
+      rawEmail({ to: "help@linen.example", inReplyTo: "<not-ours@example.org>" }),
+      withSecret(),
+    );
     expect(await forged.json()).toEqual({ result: "UNKNOWN_RECIPIENT" });
   });
 
@@ -208,7 +224,8 @@ describe("POST /inbound/email", () => {
     const big = new Uint8Array(10 * 1024 * 1024 + 1).fill(65);
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
-        for (let offset = 0; offset < big.length; offset += 1024 * 1024) controller.enqueue(big.subarray(offset, offset + 1024 * 1024));
+        for (let offset = 0; offset < big.length; offset += 1024 * 1024)
+          controller.enqueue(big.subarray(offset, offset + 1024 * 1024));
         controller.close();
       },
     });
@@ -224,6 +241,8 @@ describe("POST /inbound/email", () => {
     });
     expect((tooLarge as Response).status).toBe(413);
     expect((await post("", withSecret())).status).toBe(400);
-    expect((await post(JSON.stringify({ nope: 1 }), { "Content-Type": "application/json", ...withSecret() })).status).toBe(400);
+    expect(
+      (await post(JSON.stringify({ nope: 1 }), { "Content-Type": "application/json", ...withSecret() })).status,
+    ).toBe(400);
   });
 });

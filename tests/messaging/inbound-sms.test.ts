@@ -29,7 +29,12 @@ async function smsShop() {
 type Twilio = Awaited<ReturnType<typeof smsShop>>["twilio"];
 
 /** Twilio's inbound message POST, signed as Twilio signs it (or with a chosen signature). */
-function textFrom(twilio: Twilio, from: string, body: string, options: { signature?: string | null; authToken?: string } = {}) {
+function textFrom(
+  twilio: Twilio,
+  from: string,
+  body: string,
+  options: { signature?: string | null; authToken?: string } = {},
+) {
   const params: Record<string, string> = {
     ToCountry: "US",
     SmsMessageSid: `SM${randomBytes(16).toString("hex")}`,
@@ -45,7 +50,9 @@ function textFrom(twilio: Twilio, from: string, body: string, options: { signatu
     ApiVersion: "2010-04-01",
   };
   const signature =
-    options.signature === undefined ? twilioSignature(options.authToken ?? twilio.authToken, INBOUND_URL, Object.entries(params)) : options.signature;
+    options.signature === undefined
+      ? twilioSignature(options.authToken ?? twilio.authToken, INBOUND_URL, Object.entries(params))
+      : options.signature;
   return inboundSms({
     // The server may see another host behind a proxy; the signature is checked against SHOPIFY_APP_URL's.
     request: new Request("http://127.0.0.1:3000/inbound/sms", {
@@ -123,7 +130,11 @@ describe("POST /inbound/sms", () => {
   it("any other text is a reply: REPLY on the last SMS sent to that number, run stopped, conversation recorded", async () => {
     const { shop, twilio } = await smsShop();
     const earlier = await createSentMessage(shop, { channel: "SMS", sentAt: new Date(SENT_AT.getTime() - 86_400_000) });
-    const { message, run, pendingId, phone } = await createSentMessage(shop, { channel: "SMS", sentAt: SENT_AT, phone: earlier.phone });
+    const { message, run, pendingId, phone } = await createSentMessage(shop, {
+      channel: "SMS",
+      sentAt: SENT_AT,
+      phone: earlier.phone,
+    });
 
     const response = await textFrom(twilio, phone, "My card keeps getting declined <script>, can you help?");
     expect(response.status).toBe(200);
@@ -134,9 +145,19 @@ describe("POST /inbound/sms", () => {
     expect((await prisma.scheduledMessage.findUniqueOrThrow({ where: { id: pendingId } })).state).toBe("CANCELLED");
 
     const conversation = await prisma.conversation.findFirstOrThrow({ where: { shop }, include: { messages: true } });
-    expect(conversation).toMatchObject({ channel: "SMS", status: "OPEN", contactPhone: phone, checkoutId: run.checkoutId, lastMessageAt: TEXTED_AT });
-    expect(conversation.messages.map((m) => m.body)).toEqual(["My card keeps getting declined <script>, can you help?"]);
-    expect((await prisma.message.findUniqueOrThrow({ where: { id: message.id } })).conversationId).toBe(conversation.id);
+    expect(conversation).toMatchObject({
+      channel: "SMS",
+      status: "OPEN",
+      contactPhone: phone,
+      checkoutId: run.checkoutId,
+      lastMessageAt: TEXTED_AT,
+    });
+    expect(conversation.messages.map((m) => m.body)).toEqual([
+      "My card keeps getting declined <script>, can you help?",
+    ]);
+    expect((await prisma.message.findUniqueOrThrow({ where: { id: message.id } })).conversationId).toBe(
+      conversation.id,
+    );
 
     // A second text lands in the same conversation.
     await textFrom(twilio, phone, "It's a Visa");

@@ -172,7 +172,13 @@ export async function createSentMessage(shop: string, options: SentMessageOption
     data: { shop, runId: run.id, stepPosition: position, channel, dueAt: sentAt, state: "SENT" },
   });
   const pending = await prisma.scheduledMessage.create({
-    data: { shop, runId: run.id, stepPosition: position + 1, channel: "EMAIL", dueAt: new Date(sentAt.getTime() + 86_400_000) },
+    data: {
+      shop,
+      runId: run.id,
+      stepPosition: position + 1,
+      channel: "EMAIL",
+      dueAt: new Date(sentAt.getTime() + 86_400_000),
+    },
   });
   const replyToken = randomBytes(12).toString("base64url");
   const message = await prisma.message.create({
@@ -185,7 +191,8 @@ export async function createSentMessage(shop: string, options: SentMessageOption
       bodyText: "Hi Camille",
       locale: options.locale ?? "en",
       replyToken,
-      emailMessageId: channel === "EMAIL" ? (options.emailMessageId ?? `<${randomUUID()}.kindly@replies.kindly.test>`) : null,
+      emailMessageId:
+        channel === "EMAIL" ? (options.emailMessageId ?? `<${randomUUID()}.kindly@replies.kindly.test>`) : null,
       status: "SENT",
       sentAt,
     },

@@ -55,7 +55,11 @@ function clip(text: string): string {
   return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}\n[…]` : text;
 }
 
-async function findConversation(db: Db, input: InboundMessage, contact: { email: string | null; phone: string | null }) {
+async function findConversation(
+  db: Db,
+  input: InboundMessage,
+  contact: { email: string | null; phone: string | null },
+) {
   const select = { id: true, status: true } as const;
   if (input.conversationId) {
     const linked = await db.conversation.findFirst({ where: { id: input.conversationId, shop: input.shop }, select });
@@ -79,8 +83,11 @@ async function findConversation(db: Db, input: InboundMessage, contact: { email:
   // The conversation still in progress wins; otherwise the most recent closed one is reopened, so the person who
   // answered last time sees the history.
   return (
-    (await db.conversation.findFirst({ where: { ...where, status: { not: "CLOSED" } }, orderBy: { lastMessageAt: "desc" }, select })) ??
-    (await db.conversation.findFirst({ where, orderBy: { lastMessageAt: "desc" }, select }))
+    (await db.conversation.findFirst({
+      where: { ...where, status: { not: "CLOSED" } },
+      orderBy: { lastMessageAt: "desc" },
+      select,
+    })) ?? (await db.conversation.findFirst({ where, orderBy: { lastMessageAt: "desc" }, select }))
   );
 }
 
@@ -94,7 +101,10 @@ export async function recordInboundMessage(db: Db, input: InboundMessage): Promi
     const customer = await db.customer.findFirst({
       where: {
         shop: input.shop,
-        OR: [...(contact.email ? [{ email: contact.email }] : []), ...(contact.phone ? [{ phone: contact.phone }] : [])],
+        OR: [
+          ...(contact.email ? [{ email: contact.email }] : []),
+          ...(contact.phone ? [{ phone: contact.phone }] : []),
+        ],
       },
       select: { id: true },
     });

@@ -85,7 +85,9 @@ describe("sendEmail over SMTP (loopback)", () => {
   it("delivers HTML + text with Reply-To token address, one-click unsubscribe headers and a Kindly Message-ID", async () => {
     const shop = shopWith();
     const sent = await sendEmail(shop, emailWith());
-    const mail = smtp.received.find((candidate) => candidate.parsed.messageId === "<msg_abc123.kindly@replies.kindly.test>");
+    const mail = smtp.received.find(
+      (candidate) => candidate.parsed.messageId === "<msg_abc123.kindly@replies.kindly.test>",
+    );
     expect(mail).toBeDefined();
     if (!mail) return;
 
@@ -100,9 +102,10 @@ describe("sendEmail over SMTP (loopback)", () => {
     expect(mail.parsed.date?.toISOString()).toBe(NOW.toISOString());
 
     const [listUnsubscribe] = headerValues(mail, "list-unsubscribe");
-    const match = /^<(https:\/\/kindly\.test\/u\/([A-Za-z0-9_.-]+))>, <mailto:unsubscribe\+Tk9_reply-token@replies\.kindly\.test\?subject=unsubscribe>$/.exec(
-      listUnsubscribe,
-    );
+    const match =
+      /^<(https:\/\/kindly\.test\/u\/([A-Za-z0-9_.-]+))>, <mailto:unsubscribe\+Tk9_reply-token@replies\.kindly\.test\?subject=unsubscribe>$/.exec(
+        listUnsubscribe,
+      );
     expect(match).not.toBeNull();
     expect(verifyToken(match![2], "UNSUBSCRIBE", NOW)).toMatchObject({ messageId: "msg_abc123" });
     expect(headerValues(mail, "list-unsubscribe-post")).toEqual(["List-Unsubscribe=One-Click"]);
@@ -112,10 +115,15 @@ describe("sendEmail over SMTP (loopback)", () => {
     const clickTargets = [...html.matchAll(/href="https:\/\/kindly\.test\/t\/c\/([^"]+)"/g)].map(
       ([, token]) => verifyToken(token, "CLICK", NOW)?.url,
     );
-    expect(clickTargets).toEqual(["https://shop.example-checkout.com/recover/abc?key=1&x=2", "https://linen.example/pages/faq"]);
+    expect(clickTargets).toEqual([
+      "https://shop.example-checkout.com/recover/abc?key=1&x=2",
+      "https://linen.example/pages/faq",
+    ]);
     expect(html).toContain('href="https://carrier.example/track"');
     expect(html).toContain('href="mailto:help@linen.example"');
-    expect(html).toMatch(/<img src="https:\/\/kindly\.test\/t\/o\/[A-Za-z0-9_.-]+" width="1" height="1" alt="">\n<\/body>/);
+    expect(html).toMatch(
+      /<img src="https:\/\/kindly\.test\/t\/o\/[A-Za-z0-9_.-]+" width="1" height="1" alt="">\n<\/body>/,
+    );
     expect(html).toContain(`Don't want these emails? <a href="${match![1]}"`);
     expect(mail.parsed.text).toContain(`Unsubscribe: ${match![1]}`);
     expect(mail.parsed.text).toContain("Finish your order: https://shop.example-checkout.com/recover/abc?key=1&x=2");
@@ -125,21 +133,34 @@ describe("sendEmail over SMTP (loopback)", () => {
   it("makes header injection through the sender name, subject or recipient impossible", async () => {
     const shop = shopWith({ senderName: 'Evil"\r\nBcc: victim@example.net\r\nX-Injected: yes' });
     const before = smtp.received.length;
-    await sendEmail(shop, emailWith({ messageId: "msg_inject", subject: "Hello\r\nBcc: other@example.net", toName: "Cam\nille\r\nCc: x@y.z" }));
+    await sendEmail(
+      shop,
+      emailWith({
+        messageId: "msg_inject",
+        subject: "Hello\r\nBcc: other@example.net",
+        toName: "Cam\nille\r\nCc: x@y.z",
+      }),
+    );
     const mail = smtp.received[before];
     expect(mail.envelope.to).toEqual(["shopper@example.org"]);
     const names = mail.headers.map(([name]) => name);
     expect(names).not.toContain("bcc");
     expect(names).not.toContain("cc");
     expect(names).not.toContain("x-injected");
-    expect(headerValues(mail, "from")).toEqual(['"Evil Bcc: victim@example.net X-Injected: yes" <camille@linen.example>']);
+    expect(headerValues(mail, "from")).toEqual([
+      '"Evil Bcc: victim@example.net X-Injected: yes" <camille@linen.example>',
+    ]);
     expect(headerValues(mail, "subject")).toEqual(["Hello Bcc: other@example.net"]);
 
-    await expect(sendEmail(shop, emailWith({ to: "shopper@example.org\r\nBcc: victim@example.net" }))).rejects.toMatchObject({
+    await expect(
+      sendEmail(shop, emailWith({ to: "shopper@example.org\r\nBcc: victim@example.net" })),
+    ).rejects.toMatchObject({
       code: "INVALID_RECIPIENT",
       retryable: false,
     });
-    await expect(sendEmail(shop, emailWith({ to: "a@example.org, b@example.org" }))).rejects.toMatchObject({ code: "INVALID_RECIPIENT" });
+    await expect(sendEmail(shop, emailWith({ to: "a@example.org, b@example.org" }))).rejects.toMatchObject({
+      code: "INVALID_RECIPIENT",
+    });
     expect(smtp.received.length).toBe(before + 1);
     expect(sanitizeDisplayName('  "Linen"  \\ <Co>\u2028x ')).toBe("Linen Co x");
   });
@@ -155,7 +176,9 @@ describe("sendEmail over SMTP (loopback)", () => {
 
   it("classifies failures: 4xx and connection problems retry, 5xx is final", async () => {
     const shop = shopWith();
-    const greylisted = await sendEmail(shop, emailWith({ to: "greylisted@example.org" })).catch((error: unknown) => error);
+    const greylisted = await sendEmail(shop, emailWith({ to: "greylisted@example.org" })).catch(
+      (error: unknown) => error,
+    );
     expect(greylisted).toBeInstanceOf(SendError);
     expect(greylisted).toMatchObject({ retryable: true, code: "PROVIDER_TEMPORARY", providerCode: 451 });
 
@@ -168,9 +191,10 @@ describe("sendEmail over SMTP (loopback)", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", () => resolve()));
     const { port } = closed.address() as AddressInfo;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const refused = await sendEmail(shopWith({ smtpUrlEncrypted: encryptSecret(`smtp://127.0.0.1:${port}`) }), emailWith()).catch(
-      (error: unknown) => error,
-    );
+    const refused = await sendEmail(
+      shopWith({ smtpUrlEncrypted: encryptSecret(`smtp://127.0.0.1:${port}`) }),
+      emailWith(),
+    ).catch((error: unknown) => error);
     expect(refused).toMatchObject({ retryable: true, code: "CONNECTION" });
   });
 
@@ -183,7 +207,9 @@ describe("sendEmail over SMTP (loopback)", () => {
     resetEnvForTests();
     const sent = await sendEmail(shopWith({ smtpUrlEncrypted: null }), emailWith({ messageId: "msg_env_relay" }));
     expect(sent.accepted).toEqual(["shopper@example.org"]);
-    await expect(sendEmail(shopWith({ senderEmail: null, contactEmail: null, email: null }), emailWith())).rejects.toMatchObject({
+    await expect(
+      sendEmail(shopWith({ senderEmail: null, contactEmail: null, email: null }), emailWith()),
+    ).rejects.toMatchObject({
       code: "INVALID_SENDER",
     });
   });
@@ -219,7 +245,11 @@ describe("decorateEmailHtml", () => {
   });
 
   it("speaks French to French shoppers and skips tracking when asked", () => {
-    const html = decorateEmailHtml('<p><a href="https://linen.example/">Boutique</a></p>', { ...options, locale: "fr-CA", tracking: false });
+    const html = decorateEmailHtml('<p><a href="https://linen.example/">Boutique</a></p>', {
+      ...options,
+      locale: "fr-CA",
+      tracking: false,
+    });
     expect(html).toContain('href="https://linen.example/"');
     expect(html).not.toContain("/t/o/");
     expect(html).toContain("Vous ne souhaitez plus recevoir ces e-mails ?");

@@ -17,7 +17,15 @@ import { decryptSecret } from "~/modules/shop/secrets.server";
 
 export type EmailShop = Pick<
   Shop,
-  "shop" | "name" | "senderName" | "senderEmail" | "contactEmail" | "email" | "replyDomain" | "smtpUrlEncrypted" | "primaryDomain"
+  | "shop"
+  | "name"
+  | "senderName"
+  | "senderEmail"
+  | "contactEmail"
+  | "email"
+  | "replyDomain"
+  | "smtpUrlEncrypted"
+  | "primaryDomain"
 >;
 
 export interface EmailToSend {
@@ -57,6 +65,7 @@ export interface SentEmail {
 // Addresses and headers
 
 // One mailbox, nothing a header parser could read as a second address or a new line.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be refused
 const SINGLE_ADDRESS = /^[^\s\u0000-\u001f@,;:<>()[\]"\\]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 
 /**
@@ -65,16 +74,26 @@ const SINGLE_ADDRESS = /^[^\s\u0000-\u001f@,;:<>()[\]"\\]+@[A-Za-z0-9](?:[A-Za-z
  * (RFC 2047 for non-ASCII).
  */
 export function sanitizeDisplayName(name: string | null | undefined): string {
-  return (name ?? "")
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029"\\<>]/g, " ")
-    .replace(/\s+/g, " ")
-    .trim()
-    .slice(0, 100);
+  return (
+    (name ?? "")
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what must be removed
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029"\\<>]/g, " ")
+      .replace(/\s+/g, " ")
+      .trim()
+      .slice(0, 100)
+  );
 }
 
 /** Subjects are single-line too: a template that produced a newline must not start a new header. */
 function sanitizeSubject(subject: string): string {
-  return subject.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim().slice(0, 998);
+  return (
+    subject
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what must be removed
+      .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
+      .replace(/\s+/g, " ")
+      .trim()
+      .slice(0, 998)
+  );
 }
 
 /** The domain replies come back on: the shop's own (when its MX points at Kindly's inbound), else the app's host. */
@@ -198,7 +217,10 @@ function smtpUrlFor(shop: EmailShop): string {
   }
   const fallback = getEnv().SMTP_URL;
   if (!fallback) {
-    throw new SendError("No SMTP server: set the shop's own SMTP URL or SMTP_URL", { code: "NOT_CONFIGURED", retryable: false });
+    throw new SendError("No SMTP server: set the shop's own SMTP URL or SMTP_URL", {
+      code: "NOT_CONFIGURED",
+      retryable: false,
+    });
   }
   return fallback;
 }
@@ -215,7 +237,13 @@ function transportFor(shop: EmailShop): Transporter {
   if (cached?.url === url) return cached.transporter;
   cached?.transporter.close();
   const configured = new URL(url);
-  const defaults: Record<string, string> = { pool: "true", maxConnections: "5", connectionTimeout: "10000", greetingTimeout: "10000", socketTimeout: "60000" };
+  const defaults: Record<string, string> = {
+    pool: "true",
+    maxConnections: "5",
+    connectionTimeout: "10000",
+    greetingTimeout: "10000",
+    socketTimeout: "60000",
+  };
   for (const [name, value] of Object.entries(defaults)) {
     if (!configured.searchParams.has(name)) configured.searchParams.set(name, value);
   }
@@ -254,7 +282,12 @@ export function classifySmtpError(error: unknown): SendError {
     return new SendError(message, { code: "PROVIDER_TEMPORARY", retryable: true, ...detail });
   }
   if (status !== null && status >= 500) {
-    const code = shape.code === "EAUTH" ? "AUTHENTICATION" : shape.code === "EENVELOPE" ? "INVALID_RECIPIENT" : "PROVIDER_REJECTED";
+    const code =
+      shape.code === "EAUTH"
+        ? "AUTHENTICATION"
+        : shape.code === "EENVELOPE"
+          ? "INVALID_RECIPIENT"
+          : "PROVIDER_REJECTED";
     return new SendError(message, { code, retryable: false, ...detail });
   }
   switch (shape.code) {
@@ -280,7 +313,10 @@ export async function sendEmail(shop: EmailShop, email: EmailToSend): Promise<Se
   const to = email.to.trim();
   if (!SINGLE_ADDRESS.test(to)) {
     // One recipient, no list: "a@x.org, b@y.org" or a CRLF would otherwise add recipients or headers.
-    throw new SendError("The recipient is not a single valid email address", { code: "INVALID_RECIPIENT", retryable: false });
+    throw new SendError("The recipient is not a single valid email address", {
+      code: "INVALID_RECIPIENT",
+      retryable: false,
+    });
   }
   const transporter = transportFor(shop);
   const env = getEnv();

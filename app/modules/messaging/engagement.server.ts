@@ -51,12 +51,14 @@ export const MACHINE_AGENTS: Array<{ name: string; reason: MachineReason; patter
   {
     name: "Microsoft link preview",
     reason: "LINK_SCANNER",
-    pattern: /BingPreview|Microsoft Office Existence Discovery|Microsoft Office Protocol Discovery|MSOffice 16|SkypeUriPreview|Teams(?:Bot|URLPreview)/i,
+    pattern:
+      /BingPreview|Microsoft Office Existence Discovery|Microsoft Office Protocol Discovery|MSOffice 16|SkypeUriPreview|Teams(?:Bot|URLPreview)/i,
   },
   {
     name: "Mail security gateway",
     reason: "LINK_SCANNER",
-    pattern: /Barracuda|Mimecast|Proofpoint|Symantec|Broadcom|Forcepoint|Sophos|IronPort|Trend ?Micro|FireEye|Trellix|Cloudmark/i,
+    pattern:
+      /Barracuda|Mimecast|Proofpoint|Symantec|Broadcom|Forcepoint|Sophos|IronPort|Trend ?Micro|FireEye|Trellix|Cloudmark/i,
   },
 ];
 
@@ -79,7 +81,12 @@ function classifyAgent(userAgent: string | null): MachineVerdict {
  * Whether a pixel fetch was a machine. A message with no `sentAt` yet is being sent right now (the provider
  * accepted it and the worker has not written the time): a fetch at that moment can only be a prefetch.
  */
-export function classifyOpen(input: { userAgent: string | null; sentAt: Date | null; now: Date; windowMs?: number }): MachineVerdict {
+export function classifyOpen(input: {
+  userAgent: string | null;
+  sentAt: Date | null;
+  now: Date;
+  windowMs?: number;
+}): MachineVerdict {
   const byAgent = classifyAgent(input.userAgent);
   if (byAgent.machine) return byAgent;
   const windowMs = input.windowMs ?? MACHINE_OPEN_WINDOW_MS;
@@ -130,9 +137,17 @@ export async function recordOpen(
 ): Promise<OpenResult> {
   const verified = verifyToken(token, "OPEN", request.now);
   if (!verified) return "BAD_TOKEN";
-  const message = await db.message.findUnique({ where: { id: verified.messageId }, select: { id: true, shop: true, sentAt: true } });
+  const message = await db.message.findUnique({
+    where: { id: verified.messageId },
+    select: { id: true, shop: true, sentAt: true },
+  });
   if (!message) return "UNKNOWN_MESSAGE";
-  const verdict = classifyOpen({ userAgent: request.userAgent, sentAt: message.sentAt, now: request.now, windowMs: request.machineWindowMs });
+  const verdict = classifyOpen({
+    userAgent: request.userAgent,
+    sentAt: message.sentAt,
+    now: request.now,
+    windowMs: request.machineWindowMs,
+  });
   const type = verdict.machine ? "MACHINE_OPEN" : "OPEN";
   const detail = verdict.machine ? { reason: verdict.reason, agent: verdict.agent } : null;
   return (await recordCapped(db, message, type, request.now, detail)) ? type : "IGNORED_EXCESS";
@@ -147,12 +162,20 @@ export type ClickResult = ClickOutcome["result"];
  * Records a click and says where to send the shopper. The signed URL is checked again against the shop's hosts
  * and the checkout's recovery URL at click time: a valid signature alone never makes Kindly redirect elsewhere.
  */
-export async function recordClick(db: DbOrTx, token: string, request: { userAgent: string | null; now: Date }): Promise<ClickOutcome> {
+export async function recordClick(
+  db: DbOrTx,
+  token: string,
+  request: { userAgent: string | null; now: Date },
+): Promise<ClickOutcome> {
   const verified = verifyToken(token, "CLICK", request.now);
   if (!verified) return { result: "BAD_TOKEN" };
   const message = await db.message.findUnique({
     where: { id: verified.messageId },
-    select: { id: true, shop: true, scheduled: { select: { run: { select: { subjectType: true, subjectId: true } } } } },
+    select: {
+      id: true,
+      shop: true,
+      scheduled: { select: { run: { select: { subjectType: true, subjectId: true } } } },
+    },
   });
   if (!message) return { result: "UNKNOWN_MESSAGE" };
   const [shop, recoveryUrl] = await Promise.all([
@@ -175,7 +198,11 @@ export async function recordClick(db: DbOrTx, token: string, request: { userAgen
   return { result: "REDIRECTED", location: verified.url, machine: verdict.machine };
 }
 
-async function recoveryUrlOf(db: DbOrTx, shop: string, run: { subjectType: string; subjectId: string } | null): Promise<string | null> {
+async function recoveryUrlOf(
+  db: DbOrTx,
+  shop: string,
+  run: { subjectType: string; subjectId: string } | null,
+): Promise<string | null> {
   if (run?.subjectType !== "CHECKOUT") return null;
   const checkout = await db.checkout.findFirst({ where: { id: run.subjectId, shop }, select: { recoveryUrl: true } });
   return checkout?.recoveryUrl ?? null;
@@ -195,7 +222,8 @@ export interface UnsubscribeContext {
   alreadyUnsubscribed: boolean;
 }
 
-export type UnsubscribeLookup = { result: "VALID"; context: UnsubscribeContext } | { result: "BAD_TOKEN" | "UNKNOWN_MESSAGE" };
+export type UnsubscribeLookup =
+  { result: "VALID"; context: UnsubscribeContext } | { result: "BAD_TOKEN" | "UNKNOWN_MESSAGE" };
 
 export function maskAddress(address: string): string {
   const at = address.indexOf("@");
@@ -244,13 +272,22 @@ export async function unsubscribeMessage(
   messageId: string,
   source: UnsubscribeSource,
   now: Date,
-): Promise<{ result: "UNSUBSCRIBED" | "ALREADY_UNSUBSCRIBED" | "UNKNOWN_MESSAGE"; context: UnsubscribeContext | null }> {
+): Promise<{
+  result: "UNSUBSCRIBED" | "ALREADY_UNSUBSCRIBED" | "UNKNOWN_MESSAGE";
+  context: UnsubscribeContext | null;
+}> {
   return db.$transaction(async (tx) => {
-    const message = await tx.message.findUnique({ where: { id: messageId }, select: { id: true, shop: true, channel: true, toAddress: true } });
+    const message = await tx.message.findUnique({
+      where: { id: messageId },
+      select: { id: true, shop: true, channel: true, toAddress: true },
+    });
     if (!message) return { result: "UNKNOWN_MESSAGE" as const, context: null };
     const channel: SuppressionChannel = message.channel === "SMS" ? "SMS" : "EMAIL";
     const suppressed = await suppress(tx, message.shop, channel, message.toAddress, "UNSUBSCRIBE");
-    const already = await tx.messageEvent.findFirst({ where: { messageId, type: "UNSUBSCRIBE" }, select: { id: true } });
+    const already = await tx.messageEvent.findFirst({
+      where: { messageId, type: "UNSUBSCRIBE" },
+      select: { id: true },
+    });
     if (!already) {
       await tx.messageEvent.create({
         data: { shop: message.shop, messageId, type: "UNSUBSCRIBE", at: now, detailJson: JSON.stringify({ source }) },
@@ -258,7 +295,10 @@ export async function unsubscribeMessage(
     }
     await stopRunForMessage(tx, messageId, "UNSUBSCRIBED", now);
     const context = await contextFor(tx, messageId);
-    return { result: suppressed === "SUPPRESSED" ? ("UNSUBSCRIBED" as const) : ("ALREADY_UNSUBSCRIBED" as const), context };
+    return {
+      result: suppressed === "SUPPRESSED" ? ("UNSUBSCRIBED" as const) : ("ALREADY_UNSUBSCRIBED" as const),
+      context,
+    };
   });
 }
 

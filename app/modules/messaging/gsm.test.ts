@@ -44,11 +44,19 @@ describe("GSM-7 or UCS-2", () => {
 
 describe("composeSms", () => {
   it("signs with the shop name and adds the opt-out notice in the shopper's language", () => {
-    const en = composeSms("Hi Camille, did something go wrong at checkout? Just reply.", { shopName: "Linen & Co", locale: "en" });
-    expect(en.body).toBe("Hi Camille, did something go wrong at checkout? Just reply.\n- Linen & Co\nReply STOP to opt out");
+    const en = composeSms("Hi Camille, did something go wrong at checkout? Just reply.", {
+      shopName: "Linen & Co",
+      locale: "en",
+    });
+    expect(en.body).toBe(
+      "Hi Camille, did something go wrong at checkout? Just reply.\n- Linen & Co\nReply STOP to opt out",
+    );
     expect(en).toMatchObject({ truncated: false, length: { encoding: "GSM-7", segments: 1 } });
 
-    const fr = composeSms("Bonjour Camille, un souci au paiement ? Répondez simplement.", { shopName: "Linen & Co", locale: "fr-FR" });
+    const fr = composeSms("Bonjour Camille, un souci au paiement ? Répondez simplement.", {
+      shopName: "Linen & Co",
+      locale: "fr-FR",
+    });
     expect(fr.body.endsWith("\n- Linen & Co\nRépondez STOP pour vous désabonner")).toBe(true);
     expect(fr.length.encoding).toBe("GSM-7");
   });
@@ -79,6 +87,8 @@ describe("composeSms", () => {
   });
 
   it("refuses when even the link and notice cannot fit", () => {
-    expect(() => composeSms(`https://example.com/${"x".repeat(200)}`, { shopName: "Shop", maxSegments: 1 })).toThrow(RangeError);
+    expect(() => composeSms(`https://example.com/${"x".repeat(200)}`, { shopName: "Shop", maxSegments: 1 })).toThrow(
+      RangeError,
+    );
   });
 });

@@ -149,7 +149,9 @@ export function composeSms(text: string, options: ComposeSmsOptions): ComposedSm
   while (length.segments > maxSegments) {
     const index = findLastIndex(tokens, isRemovable);
     if (index < 0) {
-      throw new RangeError(`The SMS cannot fit in ${maxSegments} part(s) even without its text (links, shop name, notice)`);
+      throw new RangeError(
+        `The SMS cannot fit in ${maxSegments} part(s) even without its text (links, shop name, notice)`,
+      );
     }
     const nextWord = tokens.findIndex((token, i) => i > index && !WHITESPACE.test(token));
     if (nextWord >= 0 && tokens[nextWord] === ELLIPSIS) {

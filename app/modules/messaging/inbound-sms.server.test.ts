@@ -30,7 +30,19 @@ describe("Twilio request signature", () => {
 
 describe("SMS keywords", () => {
   it("recognises the opt-out, opt-in and help words, whole message only", () => {
-    for (const text of ["STOP", "stop", " Stop. ", "stop!", "STOPALL", "stop all", "Unsubscribe", "cancel", "END", "quit", "Arrêt"]) {
+    for (const text of [
+      "STOP",
+      "stop",
+      " Stop. ",
+      "stop!",
+      "STOPALL",
+      "stop all",
+      "Unsubscribe",
+      "cancel",
+      "END",
+      "quit",
+      "Arrêt",
+    ]) {
       expect(smsKeyword(text), text).toBe("OPT_OUT");
     }
     for (const text of ["START", "yes", "Unstop"]) expect(smsKeyword(text), text).toBe("OPT_IN");
@@ -42,6 +54,8 @@ describe("SMS keywords", () => {
 
   it("writes TwiML with the text escaped", () => {
     expect(twiml()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
-    expect(twiml("Linen & Co <3")).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Linen &amp; Co &lt;3</Message></Response>');
+    expect(twiml("Linen & Co <3")).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Linen &amp; Co &lt;3</Message></Response>',
+    );
   });
 });

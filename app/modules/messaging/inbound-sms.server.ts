@@ -35,7 +35,12 @@ export function twilioSignature(authToken: string, url: string, params: Array<[s
   return createHmac("sha1", authToken).update(data, "utf8").digest("base64");
 }
 
-export function isValidTwilioSignature(authToken: string, url: string, params: Array<[string, string]>, signature: string | null): boolean {
+export function isValidTwilioSignature(
+  authToken: string,
+  url: string,
+  params: Array<[string, string]>,
+  signature: string | null,
+): boolean {
   if (!signature) return false;
   return safeEqual(signature, twilioSignature(authToken, url, params));
 }
@@ -79,7 +84,8 @@ const ANSWERS: Record<Language, Record<SmsKeyword, (shop: string, contact: strin
       `${shop}: need a hand? ${contact ? `Email ${contact} or just reply here.` : "Just reply here."} Reply STOP to opt out.`,
   },
   fr: {
-    OPT_OUT: (shop) => `${shop} : vous êtes désabonné(e) et ne recevrez plus nos SMS. Répondez START pour vous réabonner.`,
+    OPT_OUT: (shop) =>
+      `${shop} : vous êtes désabonné(e) et ne recevrez plus nos SMS. Répondez START pour vous réabonner.`,
     OPT_IN: (shop) => `${shop} : vous êtes réabonné(e) à nos SMS. Répondez STOP pour vous désabonner.`,
     HELP: (shop, contact) =>
       `${shop} : besoin d'aide ? ${contact ? `Écrivez à ${contact} ou répondez simplement ici.` : "Répondez simplement ici."} Répondez STOP pour vous désabonner.`,
@@ -94,7 +100,8 @@ export function twiml(message?: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Handling
 
-export type InboundSmsResult = "FORBIDDEN" | "OPTED_OUT" | "OPTED_IN" | "HELP" | "REPLY_RECORDED" | "CONVERSATION_RECORDED" | "IGNORED_EMPTY";
+export type InboundSmsResult =
+  "FORBIDDEN" | "OPTED_OUT" | "OPTED_IN" | "HELP" | "REPLY_RECORDED" | "CONVERSATION_RECORDED" | "IGNORED_EMPTY";
 
 export interface InboundSmsRequest {
   /** The public URL Twilio called (SHOPIFY_APP_URL + path + query): what Twilio signed. */
@@ -126,7 +133,8 @@ async function verifiedShop(db: Db, request: InboundSmsRequest, params: Map<stri
     } catch {
       continue; // an unreadable token cannot verify anything
     }
-    if (credentials && isValidTwilioSignature(credentials.authToken, request.url, request.params, request.signature)) return shop;
+    if (credentials && isValidTwilioSignature(credentials.authToken, request.url, request.params, request.signature))
+      return shop;
   }
   return null;
 }
@@ -145,7 +153,12 @@ export async function receiveInboundSms(db: Db, request: InboundSmsRequest): Pro
 
   // The latest text Kindly sent this number for this shop: the one a reply answers, and its language.
   const lastSent = await db.message.findFirst({
-    where: { shop: shop.shop, channel: "SMS", toAddress: { in: [...new Set([from, params.get("From") ?? from])] }, sentAt: { not: null } },
+    where: {
+      shop: shop.shop,
+      channel: "SMS",
+      toAddress: { in: [...new Set([from, params.get("From") ?? from])] },
+      sentAt: { not: null },
+    },
     orderBy: { sentAt: "desc" },
     select: {
       id: true,
@@ -164,11 +177,20 @@ export async function receiveInboundSms(db: Db, request: InboundSmsRequest): Pro
       await suppress(tx, shop.shop, "SMS", from, "STOP");
       await stopRunsForContact(tx, shop.shop, { phone: from }, "SMS_STOP", request.now);
       const recorded = lastSent
-        ? await tx.messageEvent.findFirst({ where: { messageId: lastSent.id, type: "UNSUBSCRIBE" }, select: { id: true } })
+        ? await tx.messageEvent.findFirst({
+            where: { messageId: lastSent.id, type: "UNSUBSCRIBE" },
+            select: { id: true },
+          })
         : null;
       if (lastSent && !recorded) {
         await tx.messageEvent.create({
-          data: { shop: shop.shop, messageId: lastSent.id, type: "UNSUBSCRIBE", at: request.now, detailJson: JSON.stringify({ source: "SMS_STOP" }) },
+          data: {
+            shop: shop.shop,
+            messageId: lastSent.id,
+            type: "UNSUBSCRIBE",
+            at: request.now,
+            detailJson: JSON.stringify({ source: "SMS_STOP" }),
+          },
         });
       }
     });
@@ -190,7 +212,13 @@ export async function receiveInboundSms(db: Db, request: InboundSmsRequest): Pro
   const conversationId = await db.$transaction(async (tx) => {
     if (lastSent) {
       await tx.messageEvent.create({
-        data: { shop: shop.shop, messageId: lastSent.id, type: "REPLY", at: request.now, detailJson: JSON.stringify({ channel: "SMS" }) },
+        data: {
+          shop: shop.shop,
+          messageId: lastSent.id,
+          type: "REPLY",
+          at: request.now,
+          detailJson: JSON.stringify({ channel: "SMS" }),
+        },
       });
       await stopRunForMessage(tx, lastSent.id, "REPLIED", request.now);
     }

@@ -77,7 +77,8 @@ export function htmlResponse(html: string, status = 200, headers: Record<string,
       "Content-Type": "text/html; charset=utf-8",
       "Cache-Control": "no-store",
       // Nothing on these pages loads from elsewhere or runs script; say so, so an injection could not either.
-      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+      "Content-Security-Policy":
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
       "Referrer-Policy": "no-referrer",
       "X-Content-Type-Options": "nosniff",
       ...headers,
@@ -91,7 +92,9 @@ export function refusedLinkPage(lang: PageLanguage): NoticePage {
     ? {
         lang,
         title: "Ce lien ne peut pas être ouvert",
-        paragraphs: ["Le lien a expiré ou ne mène pas à la boutique. Répondez simplement à l'e-mail si vous avez besoin d'aide."],
+        paragraphs: [
+          "Le lien a expiré ou ne mène pas à la boutique. Répondez simplement à l'e-mail si vous avez besoin d'aide.",
+        ],
       }
     : {
         lang,

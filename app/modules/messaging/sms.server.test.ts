@@ -35,7 +35,12 @@ function readBody(request: IncomingMessage): Promise<string> {
 beforeAll(async () => {
   server = createServer(async (request, response) => {
     const form = new URLSearchParams(await readBody(request));
-    recorded.push({ path: request.url ?? "", authorization: request.headers.authorization, contentType: request.headers["content-type"], form });
+    recorded.push({
+      path: request.url ?? "",
+      authorization: request.headers.authorization,
+      contentType: request.headers["content-type"],
+      form,
+    });
     const expectedAuth = `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString("base64")}`;
     const answer =
       nextAnswer ??
@@ -43,7 +48,13 @@ beforeAll(async () => {
         ? { status: 401, body: { code: 20003, message: "Authenticate", status: 401 } }
         : {
             status: 201,
-            body: { sid: "SM" + "a".repeat(32), status: "queued", num_segments: "1", to: form.get("To"), from: form.get("From") },
+            body: {
+              sid: "SM" + "a".repeat(32),
+              status: "queued",
+              num_segments: "1",
+              to: form.get("To"),
+              from: form.get("From"),
+            },
           });
     nextAnswer = null;
     response.writeHead(answer.status, { "Content-Type": "application/json", ...answer.headers });
@@ -96,15 +107,25 @@ describe("sendSms over Twilio's REST API (loopback)", () => {
   });
 
   it("401 (wrong credentials) is permanent", async () => {
-    const error = await sendSms(shopWith({ twilioAuthTokenEncrypted: encryptSecret("wrong") }), { to: "+33612345678", body: "Hi" }).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await sendSms(shopWith({ twilioAuthTokenEncrypted: encryptSecret("wrong") }), {
+      to: "+33612345678",
+      body: "Hi",
+    }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SendError);
-    expect(error).toMatchObject({ code: "AUTHENTICATION", retryable: false, providerCode: 20003, providerMessage: "Authenticate" });
+    expect(error).toMatchObject({
+      code: "AUTHENTICATION",
+      retryable: false,
+      providerCode: 20003,
+      providerMessage: "Authenticate",
+    });
   });
 
   it("429 is retryable, with Retry-After", async () => {
-    nextAnswer = { status: 429, body: { code: 20429, message: "Too Many Requests", status: 429 }, headers: { "Retry-After": "7" } };
+    nextAnswer = {
+      status: 429,
+      body: { code: 20429, message: "Too Many Requests", status: 429 },
+      headers: { "Retry-After": "7" },
+    };
     await expect(sendSms(shopWith(), { to: "+33612345678", body: "Hi" })).rejects.toMatchObject({
       code: "RATE_LIMITED",
       retryable: true,
@@ -115,18 +136,32 @@ describe("sendSms over Twilio's REST API (loopback)", () => {
 
   it("5xx is retryable", async () => {
     nextAnswer = { status: 503, body: { code: 20500, message: "Service Unavailable", status: 503 } };
-    await expect(sendSms(shopWith(), { to: "+33612345678", body: "Hi" })).rejects.toMatchObject({ code: "PROVIDER_TEMPORARY", retryable: true });
+    await expect(sendSms(shopWith(), { to: "+33612345678", body: "Hi" })).rejects.toMatchObject({
+      code: "PROVIDER_TEMPORARY",
+      retryable: true,
+    });
   });
 
   it("400 is permanent and keeps Twilio's code and message", async () => {
-    nextAnswer = { status: 400, body: { code: 21211, message: "The 'To' number +33612345678 is not a valid phone number.", status: 400 } };
-    const error = (await sendSms(shopWith(), { to: "+33612345678", body: "Hi" }).catch((caught: unknown) => caught)) as SendError;
+    nextAnswer = {
+      status: 400,
+      body: { code: 21211, message: "The 'To' number +33612345678 is not a valid phone number.", status: 400 },
+    };
+    const error = (await sendSms(shopWith(), { to: "+33612345678", body: "Hi" }).catch(
+      (caught: unknown) => caught,
+    )) as SendError;
     expect(error).toMatchObject({ code: "INVALID_RECIPIENT", retryable: false, providerCode: 21211 });
     expect(error.providerMessage).toContain("is not a valid phone number");
     expect(error.message).toBe("Twilio 400 (21211): The 'To' number +33612345678 is not a valid phone number.");
 
-    nextAnswer = { status: 400, body: { code: 21617, message: "The concatenated message body exceeds the 1600 character limit.", status: 400 } };
-    await expect(sendSms(shopWith(), { to: "+33612345678", body: "Hi" })).rejects.toMatchObject({ code: "PROVIDER_REJECTED", retryable: false });
+    nextAnswer = {
+      status: 400,
+      body: { code: 21617, message: "The concatenated message body exceeds the 1600 character limit.", status: 400 },
+    };
+    await expect(sendSms(shopWith(), { to: "+33612345678", body: "Hi" })).rejects.toMatchObject({
+      code: "PROVIDER_REJECTED",
+      retryable: false,
+    });
   });
 
   it("a refused connection is retryable; missing settings and bad numbers are refused before any request", async () => {
@@ -134,19 +169,27 @@ describe("sendSms over Twilio's REST API (loopback)", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", () => resolve()));
     const { port } = closed.address() as AddressInfo;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    await expect(sendSms(shopWith({ twilioApiBaseUrl: `http://127.0.0.1:${port}` }), { to: "+33612345678", body: "Hi" })).rejects.toMatchObject({
+    await expect(
+      sendSms(shopWith({ twilioApiBaseUrl: `http://127.0.0.1:${port}` }), { to: "+33612345678", body: "Hi" }),
+    ).rejects.toMatchObject({
       code: "CONNECTION",
       retryable: true,
     });
 
-    await expect(sendSms(shopWith({ twilioFromNumber: null }), { to: "+33612345678", body: "Hi" })).rejects.toMatchObject({
+    await expect(
+      sendSms(shopWith({ twilioFromNumber: null }), { to: "+33612345678", body: "Hi" }),
+    ).rejects.toMatchObject({
       code: "NOT_CONFIGURED",
       retryable: false,
     });
-    await expect(sendSms(shopWith({ twilioAuthTokenEncrypted: "garbage" }), { to: "+33612345678", body: "Hi" })).rejects.toMatchObject({
+    await expect(
+      sendSms(shopWith({ twilioAuthTokenEncrypted: "garbage" }), { to: "+33612345678", body: "Hi" }),
+    ).rejects.toMatchObject({
       code: "NOT_CONFIGURED",
     });
-    await expect(sendSms(shopWith(), { to: "call me maybe", body: "Hi" })).rejects.toMatchObject({ code: "INVALID_RECIPIENT" });
+    await expect(sendSms(shopWith(), { to: "call me maybe", body: "Hi" })).rejects.toMatchObject({
+      code: "INVALID_RECIPIENT",
+    });
     expect(recorded).toHaveLength(0);
   });
 });

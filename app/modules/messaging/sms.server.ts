@@ -11,7 +11,10 @@ import { normalizePhone } from "~/modules/webhooks/payload.server";
  * https://www.twilio.com/docs/messaging/api/message-resource#create-a-message-resource
  */
 
-export type SmsShop = Pick<Shop, "shop" | "twilioAccountSid" | "twilioAuthTokenEncrypted" | "twilioFromNumber" | "twilioApiBaseUrl">;
+export type SmsShop = Pick<
+  Shop,
+  "shop" | "twilioAccountSid" | "twilioAuthTokenEncrypted" | "twilioFromNumber" | "twilioApiBaseUrl"
+>;
 
 export interface SmsToSend {
   /** E.164 number. */
@@ -36,7 +39,9 @@ export interface TwilioCredentials {
 }
 
 /** The shop's Twilio account, decrypted; null when SMS is not set up. Throws when the stored token cannot be read. */
-export function twilioCredentials(shop: Pick<Shop, "twilioAccountSid" | "twilioAuthTokenEncrypted">): TwilioCredentials | null {
+export function twilioCredentials(
+  shop: Pick<Shop, "twilioAccountSid" | "twilioAuthTokenEncrypted">,
+): TwilioCredentials | null {
   if (!shop.twilioAccountSid || !shop.twilioAuthTokenEncrypted) return null;
   return { accountSid: shop.twilioAccountSid, authToken: decryptSecret(shop.twilioAuthTokenEncrypted) };
 }
@@ -71,7 +76,8 @@ export async function sendSms(shop: SmsShop, sms: SmsToSend): Promise<SentSms> {
     });
   }
   const to = normalizePhone(sms.to);
-  if (!to) throw new SendError("The recipient is not a valid phone number", { code: "INVALID_RECIPIENT", retryable: false });
+  if (!to)
+    throw new SendError("The recipient is not a valid phone number", { code: "INVALID_RECIPIENT", retryable: false });
 
   const base = (shop.twilioApiBaseUrl ?? getEnv().TWILIO_API_BASE_URL).replace(/\/+$/, "");
   const url = `${base}/2010-04-01/Accounts/${encodeURIComponent(credentials.accountSid)}/Messages.json`;
@@ -136,10 +142,12 @@ function twilioError(response: Response, body: TwilioErrorBody): SendError {
       retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
     });
   }
-  if (response.status >= 500) return new SendError(message, { code: "PROVIDER_TEMPORARY", retryable: true, providerCode, providerMessage });
+  if (response.status >= 500)
+    return new SendError(message, { code: "PROVIDER_TEMPORARY", retryable: true, providerCode, providerMessage });
   if (response.status === 401 || response.status === 403) {
     return new SendError(message, { code: "AUTHENTICATION", retryable: false, providerCode, providerMessage });
   }
-  const code = typeof body.code === "number" && RECIPIENT_ERRORS.has(body.code) ? "INVALID_RECIPIENT" : "PROVIDER_REJECTED";
+  const code =
+    typeof body.code === "number" && RECIPIENT_ERRORS.has(body.code) ? "INVALID_RECIPIENT" : "PROVIDER_REJECTED";
   return new SendError(message, { code, retryable: false, providerCode, providerMessage });
 }

@@ -17,7 +17,11 @@ describe("suppressions", () => {
 
     const rows = await prisma.suppression.findMany({ where: { shop } });
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ channel: "EMAIL", reason: "UNSUBSCRIBE", addressHash: addressHash(shop, "camille@example.org") });
+    expect(rows[0]).toMatchObject({
+      channel: "EMAIL",
+      reason: "UNSUBSCRIBE",
+      addressHash: addressHash(shop, "camille@example.org"),
+    });
     expect(JSON.stringify(rows)).not.toContain("camille");
 
     expect(await unsuppress(prisma, shop, "EMAIL", "camille@example.org")).toBe("UNSUPPRESSED");

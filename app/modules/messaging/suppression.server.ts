@@ -24,10 +24,17 @@ export function normalizeAddress(channel: SuppressionChannel, address: string): 
 }
 
 function key(shop: string, channel: SuppressionChannel, address: string) {
-  return { shop_channel_addressHash: { shop, channel, addressHash: addressHash(shop, normalizeAddress(channel, address)) } };
+  return {
+    shop_channel_addressHash: { shop, channel, addressHash: addressHash(shop, normalizeAddress(channel, address)) },
+  };
 }
 
-export async function isSuppressed(db: Db, shop: string, channel: SuppressionChannel, address: string): Promise<boolean> {
+export async function isSuppressed(
+  db: Db,
+  shop: string,
+  channel: SuppressionChannel,
+  address: string,
+): Promise<boolean> {
   const row = await db.suppression.findUnique({ where: key(shop, channel, address), select: { id: true } });
   return row !== null;
 }
@@ -53,11 +60,18 @@ export async function suppress(
 }
 
 /** An explicit opt back in (START, YES, UNSTOP). */
-export async function unsuppress(db: Db, shop: string, channel: SuppressionChannel, address: string): Promise<UnsuppressResult> {
+export async function unsuppress(
+  db: Db,
+  shop: string,
+  channel: SuppressionChannel,
+  address: string,
+): Promise<UnsuppressResult> {
   const { count } = await db.suppression.deleteMany({ where: key(shop, channel, address).shop_channel_addressHash });
   return count > 0 ? "UNSUPPRESSED" : "NOT_SUPPRESSED";
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002";
+  return (
+    typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002"
+  );
 }

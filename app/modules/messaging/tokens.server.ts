@@ -73,7 +73,11 @@ interface WirePayload {
 export function createToken(payload: TokenPayload, options: { now?: Date; ttlSeconds?: number } = {}): string {
   const now = options.now ?? getClock().now();
   const ttl = options.ttlSeconds ?? TOKEN_TTL_SECONDS[payload.kind];
-  const wire: WirePayload = { k: KIND_CODES[payload.kind], m: payload.messageId, x: Math.floor(now.getTime() / 1000) + ttl };
+  const wire: WirePayload = {
+    k: KIND_CODES[payload.kind],
+    m: payload.messageId,
+    x: Math.floor(now.getTime() / 1000) + ttl,
+  };
   if (payload.kind === "CLICK") wire.u = payload.url;
   if (payload.kind === "CSAT" && payload.score !== undefined) wire.s = payload.score;
   const encoded = Buffer.from(JSON.stringify(wire), "utf8").toString("base64url");
@@ -83,7 +87,11 @@ export function createToken(payload: TokenPayload, options: { now?: Date; ttlSec
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /** The token's payload when it is authentic, of the expected kind and not expired; null otherwise. */
-export function verifyToken<K extends TokenKind>(token: string, kind: K, now: Date = getClock().now()): VerifiedToken<K> | null {
+export function verifyToken<K extends TokenKind>(
+  token: string,
+  kind: K,
+  now: Date = getClock().now(),
+): VerifiedToken<K> | null {
   const dot = token.indexOf(".");
   if (dot <= 0 || dot !== token.lastIndexOf(".")) return null;
   const encoded = token.slice(0, dot);

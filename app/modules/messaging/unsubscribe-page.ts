@@ -60,8 +60,16 @@ const TEXTS: Record<PageLanguage, Texts> = {
 };
 
 export function unsubscribePage(state: "INVALID", context: null, lang: PageLanguage): NoticePage;
-export function unsubscribePage(state: UnsubscribePageState, context: UnsubscribeContext, lang: PageLanguage): NoticePage;
-export function unsubscribePage(state: UnsubscribePageState, context: UnsubscribeContext | null, lang: PageLanguage): NoticePage {
+export function unsubscribePage(
+  state: UnsubscribePageState,
+  context: UnsubscribeContext,
+  lang: PageLanguage,
+): NoticePage;
+export function unsubscribePage(
+  state: UnsubscribePageState,
+  context: UnsubscribeContext | null,
+  lang: PageLanguage,
+): NoticePage {
   const texts = TEXTS[lang];
   if (state === "INVALID" || !context) return { lang, ...texts.invalid };
   if (state === "DONE") return { lang, ...texts.done(context) };
