@@ -6,6 +6,7 @@ import {
   markDeferred,
   markExpiredLeasesForReview,
   markFailedAttempt,
+  markSending,
   markSent,
   LEASE_MS,
   MAX_ATTEMPTS,
@@ -44,7 +45,7 @@ describe("claimDueMessages", () => {
     const claimed = await claimDueMessages({ now, workerId: "w1", limit: 3 });
     expect(claimed.map((row) => row.stepPosition)).toEqual([0, 1, 2]);
     expect(new Set(claimed.map((row) => row.leaseOwner)).size).toBe(1);
-    expect(claimed.every((row) => row.state === "SENDING" && row.attempts === 1)).toBe(true);
+    expect(claimed.every((row) => row.state === "CLAIMED" && row.attempts === 1)).toBe(true);
     expect(claimed[0].leaseUntil?.getTime()).toBe(now.getTime() + LEASE_MS);
     const rest = await claimDueMessages({ now, workerId: "w2", limit: 10 });
     expect(rest.map((row) => row.stepPosition)).toEqual([3, 4]);
@@ -63,6 +64,7 @@ describe("claimDueMessages", () => {
         for (const row of batch) {
           if (claimedBy.has(row.id)) duplicates.push(row.id);
           claimedBy.set(row.id, workerId);
+          expect(await markSending(row)).toBe(true);
           await markSent(row);
         }
       }
@@ -76,15 +78,25 @@ describe("claimDueMessages", () => {
 });
 
 describe("transitions", () => {
-  it("an expired lease goes to REVIEW, never back to PENDING", async () => {
+  it("a worker dying mid-batch: the row it was sending goes to REVIEW, the ones it never tried are sent later", async () => {
     const shop = (await createShop()).shop;
-    await seedDue(shop, 1, now);
-    const [row] = await claimDueMessages({ now, workerId: "dies", limit: 1 });
+    await seedDue(shop, 3, new Date(now.getTime() - 10_000));
+    const batch = await claimDueMessages({ now, workerId: "dies", limit: 3 });
+    expect(batch).toHaveLength(3);
+    expect(await markSending(batch[0])).toBe(true);
+    expect(await markSent(batch[0])).toBe(true);
+    expect(await markSending(batch[1])).toBe(true);
+    // ...and the worker is killed here: batch[1] was on the wire, batch[2] never started.
     expect(await markExpiredLeasesForReview(new Date(now.getTime() + LEASE_MS - 1))).toBe(0);
-    expect(await markExpiredLeasesForReview(new Date(now.getTime() + LEASE_MS + 1))).toBe(1);
-    expect(await prisma.scheduledMessage.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ state: "REVIEW" });
-    // The dead worker waking up cannot overwrite the review state.
-    expect(await markSent(row)).toBe(false);
+    expect(await markExpiredLeasesForReview(new Date(now.getTime() + LEASE_MS + 1))).toBe(2);
+    const states = await prisma.scheduledMessage.findMany({ where: { shop }, orderBy: { stepPosition: "asc" } });
+    expect(states.map((row) => [row.state, row.attempts])).toEqual([["SENT", 1], ["REVIEW", 1], ["PENDING", 0]]);
+    // The dead worker waking up cannot overwrite either state.
+    expect(await markSent(batch[1])).toBe(false);
+    expect(await markSending(batch[2])).toBe(false);
+    // Another worker picks up the untried row, once.
+    const later = await claimDueMessages({ now: new Date(now.getTime() + LEASE_MS + 2), workerId: "w2", limit: 10 });
+    expect(later.map((row) => row.id)).toEqual([batch[2].id]);
   });
 
   it("retries with backoff, then fails visibly; permanent errors fail at once", async () => {
@@ -94,6 +106,7 @@ describe("transitions", () => {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const [row] = await claimDueMessages({ now: clock, workerId: "w", limit: 1 });
       expect(row.attempts).toBe(attempt);
+      await markSending(row);
       const outcome = await markFailedAttempt(row, clock, { message: "connection refused", retryable: true });
       expect(outcome).toBe(attempt < MAX_ATTEMPTS ? "RETRY" : "FAILED");
       if (outcome === "RETRY") {

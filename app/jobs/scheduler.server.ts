@@ -5,14 +5,16 @@ import type { ScheduledMessage } from "~/generated/prisma/client";
 /**
  * The durable schedule. Every planned message is a ScheduledMessage row:
  *
- *   PENDING --claim--> SENDING --sent--> SENT
- *      ^                  |  \--rule said no--> SKIPPED (reason recorded)
- *      |                  |   \--rule said later--> PENDING (dueAt moved, deferReason recorded)
- *      +--retryable error-+    \--permanent error, or retries exhausted--> FAILED (visible)
+ *   PENDING --claim--> CLAIMED --rule said no--> SKIPPED (reason recorded)
+ *      ^                  |  \--rule said later--> PENDING (dueAt moved, deferReason recorded)
+ *      |                  +--about to call the provider--> SENDING --sent--> SENT
+ *      +----------retryable error------------------------------+
+ *                         permanent error, or retries exhausted --> FAILED (visible)
+ *   CLAIMED with an expired lease --> PENDING (the worker died before trying: nothing left, safe to retry)
  *   SENDING with an expired lease --> REVIEW (never resent blindly: the message may have left)
  *   PENDING --run stopped / uninstall--> CANCELLED
  *
- * Claims are compare-and-set: one UPDATE moves due PENDING rows to SENDING under a fresh lease token, guarded by
+ * Claims are compare-and-set: one UPDATE moves due PENDING rows to CLAIMED under a fresh lease token, guarded by
  * `state = 'PENDING'` in the outer WHERE, so two workers (or two processes on one PostgreSQL database, where the
  * re-check runs on the locked row) can never both own a row.
  */
@@ -29,7 +31,7 @@ export async function claimDueMessages(options: { now: Date; workerId: string; l
   const leaseUntil = new Date(options.now.getTime() + LEASE_MS);
   const claimed = await prisma.$executeRaw`
     UPDATE "ScheduledMessage"
-       SET "state" = 'SENDING', "leaseOwner" = ${lease}, "leaseUntil" = ${leaseUntil},
+       SET "state" = 'CLAIMED', "leaseOwner" = ${lease}, "leaseUntil" = ${leaseUntil},
            "attempts" = "attempts" + 1, "updatedAt" = ${options.now}
      WHERE "id" IN (
              SELECT "id" FROM "ScheduledMessage"
@@ -38,29 +40,43 @@ export async function claimDueMessages(options: { now: Date; workerId: string; l
               LIMIT ${options.limit})
        AND "state" = 'PENDING'`;
   if (claimed === 0) return [];
-  return prisma.scheduledMessage.findMany({ where: { leaseOwner: lease, state: "SENDING" }, orderBy: { dueAt: "asc" } });
+  return prisma.scheduledMessage.findMany({ where: { leaseOwner: lease, state: "CLAIMED" }, orderBy: { dueAt: "asc" } });
 }
 
 /**
- * A row still SENDING after its lease expired belongs to a worker that died mid-send. Whether the message left is
+ * Rows whose worker died. CLAIMED ones were never tried: they go back to PENDING and are sent once, later.
+ * A row still SENDING after its lease expired belongs to a worker that died mid-send: whether the message left is
  * unknown, so it is set aside for a person to review instead of being sent a second time.
  */
 export async function markExpiredLeasesForReview(now: Date): Promise<number> {
-  const result = await prisma.scheduledMessage.updateMany({
+  const released = await prisma.scheduledMessage.updateMany({
+    where: { state: "CLAIMED", leaseUntil: { lt: now } },
+    data: { state: "PENDING", leaseOwner: null, leaseUntil: null, attempts: { decrement: 1 } },
+  });
+  const review = await prisma.scheduledMessage.updateMany({
     where: { state: "SENDING", leaseUntil: { lt: now } },
     data: { state: "REVIEW", lastError: "The worker stopped while sending: delivery unknown, not resent automatically" },
   });
-  return result.count;
+  return released.count + review.count;
 }
 
-/** Every transition out of SENDING checks the lease, so a worker that lost its row can't overwrite a newer state. */
-function owned(row: Pick<ScheduledMessage, "id" | "leaseOwner">) {
-  return { id: row.id, state: "SENDING", leaseOwner: row.leaseOwner };
+/**
+ * Every transition checks the lease, so a worker that lost its row (lease expired, row released or set aside)
+ * can never overwrite a newer state.
+ */
+function owned(row: Pick<ScheduledMessage, "id" | "leaseOwner">, state: "CLAIMED" | "SENDING" | Array<"CLAIMED" | "SENDING">) {
+  return { id: row.id, state: Array.isArray(state) ? { in: state } : state, leaseOwner: row.leaseOwner };
+}
+
+/** The last step before the provider is called: from here on, a crash means "delivery unknown". */
+export async function markSending(row: ScheduledMessage): Promise<boolean> {
+  const result = await prisma.scheduledMessage.updateMany({ where: owned(row, "CLAIMED"), data: { state: "SENDING" } });
+  return result.count === 1;
 }
 
 export async function markSent(row: ScheduledMessage): Promise<boolean> {
   const result = await prisma.scheduledMessage.updateMany({
-    where: owned(row),
+    where: owned(row, "SENDING"),
     data: { state: "SENT", leaseOwner: null, leaseUntil: null, lastError: null },
   });
   return result.count === 1;
@@ -68,7 +84,7 @@ export async function markSent(row: ScheduledMessage): Promise<boolean> {
 
 export async function markSkipped(row: ScheduledMessage, reason: string): Promise<boolean> {
   const result = await prisma.scheduledMessage.updateMany({
-    where: owned(row),
+    where: owned(row, "CLAIMED"),
     data: { state: "SKIPPED", skipReason: reason, leaseOwner: null, leaseUntil: null },
   });
   return result.count === 1;
@@ -77,7 +93,7 @@ export async function markSkipped(row: ScheduledMessage, reason: string): Promis
 /** A rule moved the send (quiet hours): back to PENDING at the new time; a deferral is not a failed attempt. */
 export async function markDeferred(row: ScheduledMessage, until: Date, reason: string): Promise<boolean> {
   const result = await prisma.scheduledMessage.updateMany({
-    where: owned(row),
+    where: owned(row, "CLAIMED"),
     data: {
       state: "PENDING",
       dueAt: until,
@@ -99,7 +115,7 @@ export async function markFailedAttempt(
 ): Promise<"RETRY" | "FAILED"> {
   const final = !error.retryable || row.attempts >= MAX_ATTEMPTS;
   await prisma.scheduledMessage.updateMany({
-    where: owned(row),
+    where: owned(row, ["CLAIMED", "SENDING"]),
     data: final
       ? { state: "FAILED", lastError: error.message.slice(0, 500), leaseOwner: null, leaseUntil: null }
       : {

@@ -7,6 +7,7 @@ import {
   markDeferred,
   markExpiredLeasesForReview,
   markFailedAttempt,
+  markSending,
   markSent,
   markSkipped,
 } from "~/jobs/scheduler.server";
@@ -205,6 +206,8 @@ async function dispatchOne(row: ScheduledMessage, now: Date): Promise<DispatchOu
     update: { subject: rendered.subject, bodyText: rendered.text, bodyHtml: rendered.html, locale },
   });
 
+  // From here a crash means "delivery unknown": the row goes to review instead of being retried blindly.
+  if (!(await markSending(row))) return "LOST_LEASE";
   try {
     const sent =
       row.channel === "EMAIL"

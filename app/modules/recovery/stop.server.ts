@@ -20,10 +20,10 @@ export async function stopRuns(db: Db, shop: string, runIds: string[], reason: S
     where: { shop, id: { in: runIds }, state: "ACTIVE" },
     data: { state: "STOPPED", stopReason: reason, stoppedAt: now },
   });
-  // Only PENDING rows are cancelled: a row a worker is sending right now finishes (it re-checks the run's state
-  // just before sending, so this is at most the one message already on the wire).
+  // PENDING and CLAIMED rows are cancelled (a claiming worker's compare-and-set to SENDING then fails); a row
+  // already SENDING is the one message on the wire, and finishes.
   await db.scheduledMessage.updateMany({
-    where: { shop, runId: { in: runIds }, state: "PENDING" },
+    where: { shop, runId: { in: runIds }, state: { in: ["PENDING", "CLAIMED"] } },
     data: { state: "CANCELLED", skipReason: reason },
   });
   return stopped.count;

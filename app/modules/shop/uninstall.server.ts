@@ -9,7 +9,8 @@ export async function stopShopOnUninstall(tx: Tx, shop: string, now: Date): Prom
   await tx.session.deleteMany({ where: { shop } });
   await tx.shop.updateMany({ where: { shop }, data: { sendingEnabled: false, uninstalledAt: now } });
   await tx.scheduledMessage.updateMany({
-    where: { shop, state: { in: ["PENDING", "SENDING"] } },
+    // CLAIMED rows too: their worker's compare-and-set to SENDING then fails, so nothing leaves after this.
+    where: { shop, state: { in: ["PENDING", "CLAIMED"] } },
     data: { state: "CANCELLED", skipReason: "APP_UNINSTALLED", leaseOwner: null, leaseUntil: null },
   });
   await tx.flowRun.updateMany({
