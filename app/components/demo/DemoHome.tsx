@@ -1,0 +1,95 @@
+import { DemoDocument } from "~/components/demo/DemoDocument";
+import { DemoTime } from "~/components/demo/DemoTime";
+import type { ChannelSummary, DemoOverview } from "~/modules/demo/overview.server";
+
+const ADMIN_PAGES = [
+  { href: "/app", label: "Dashboard", what: "what Kindly holds for the shop and, as features land, its results" },
+  { href: "/app/recovery", label: "Recovery", what: "the abandoned-checkout conversation flow" },
+  { href: "/app/inbox", label: "Inbox", what: "chat, email and SMS conversations in one place" },
+  { href: "/app/customers", label: "Customers", what: "segments and predicted lifetime value" },
+  { href: "/app/faq", label: "FAQ", what: "answers shown on the storefront and suggested in chat" },
+  { href: "/app/settings", label: "Settings", what: "sender, SMS account, quiet hours, consent and support targets" },
+] as const;
+
+function channelLine(name: string, channel: ChannelSummary): string {
+  if (channel.kind === "captured") {
+    return `${name}: captured by the demo's own sink (${channel.count} so far)`;
+  }
+  if (channel.kind === "external") return `${name}: sent to ${channel.target} (configured outside the demo)`;
+  return `${name}: no sink runs in this process`;
+}
+
+export function DemoHome({ overview }: { overview: DemoOverview }) {
+  return (
+    <DemoDocument title="Demo home" currentPath="/demo">
+      <h1>Kindly demo</h1>
+      <p className="lead">
+        Kindly is installed in an emulated Shopify store, <strong>{overview.shopName ?? overview.shop}</strong>. Shopify
+        is played by a local emulator, email goes to an SMTP sink and SMS to a fake Twilio, so nothing leaves this
+        machine. Move the clock to watch scheduled work happen.
+      </p>
+
+      <div className="grid">
+        <section className="card" aria-labelledby="admin-heading">
+          <h2 id="admin-heading">Admin pages</h2>
+          <p className="muted">
+            What the merchant sees inside the Shopify admin, opened here outside Shopify&apos;s frame.
+          </p>
+          <ul className="links">
+            {ADMIN_PAGES.map((page) => (
+              <li key={page.href}>
+                <a href={page.href}>{page.label}</a>
+                <span className="desc">{page.what}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+
+        <section className="card" aria-labelledby="shopper-heading">
+          <h2 id="shopper-heading">What shoppers see</h2>
+          <ul className="links">
+            <li>
+              <a href="/demo/storefront">Storefront preview</a>
+              <span className="desc">the theme app extension rendered on a theme-like page</span>
+            </li>
+            <li>
+              <a href="/demo/storefront?locale=fr">Storefront preview in French</a>
+            </li>
+            <li>
+              <a href="/demo/outbox">Outbox</a>
+              <span className="desc">every email and SMS Kindly sent</span>
+            </li>
+          </ul>
+          <p className="muted">{channelLine("Email", overview.email)}</p>
+          <p className="muted">{channelLine("SMS", overview.sms)}</p>
+        </section>
+
+        <section className="card" aria-labelledby="time-heading">
+          <h2 id="time-heading">Demo time</h2>
+          <DemoTime now={overview.now} offsetMs={overview.offsetMs} timeZone={overview.ianaTimezone} />
+          <div className="actions">
+            <a className="button" href="/demo/clock">
+              Move the clock
+            </a>
+          </div>
+        </section>
+
+        <section className="card" aria-labelledby="shop-heading">
+          <h2 id="shop-heading">The emulated shop</h2>
+          <dl className="facts">
+            <dt>Domain</dt>
+            <dd>{overview.shop}</dd>
+            <dt>Name</dt>
+            <dd>{overview.shopName ?? "not recorded yet"}</dd>
+            <dt>Currency</dt>
+            <dd>{overview.currencyCode ?? "unknown"}</dd>
+            <dt>Time zone</dt>
+            <dd>{overview.ianaTimezone ?? "unknown"}</dd>
+            <dt>Kindly</dt>
+            <dd>{overview.installed ? "installed, offline session stored" : "not installed"}</dd>
+          </dl>
+        </section>
+      </div>
+    </DemoDocument>
+  );
+}
