@@ -49,6 +49,7 @@ export async function enrollCheckout(
   shop: string,
   checkout: { id: string; token: string; customerId: string | null },
   lastActivityAt: Date,
+  now: Date,
 ): Promise<EnrollResult> {
   const shopRow = await db.shop.findUnique({ where: { shop }, select: { sendingEnabled: true } });
   if (shopRow && !shopRow.sendingEnabled) return "SENDING_DISABLED";
@@ -81,6 +82,8 @@ export async function enrollCheckout(
       customerId: checkout.customerId,
       anchorAt: lastActivityAt,
       holdout,
+      // The injected clock, not the database's: reports select runs by when they started.
+      createdAt: now,
       // A holdout checkout receives nothing; its run exists so its conversions are counted against the others'.
       scheduled: holdout
         ? undefined

@@ -92,7 +92,7 @@ export async function ingestCheckout(tx: Tx, shop: string, checkout: ParsedCheck
     if (earlierOrder) await completeCheckout(tx, shop, stored.id, earlierOrder, now);
     return "COMPLETED";
   }
-  return enrollCheckout(tx, shop, { id: stored.id, token: stored.token, customerId: stored.customerId }, checkout.updatedAt);
+  return enrollCheckout(tx, shop, { id: stored.id, token: stored.token, customerId: stored.customerId }, checkout.updatedAt, now);
 }
 
 export type OrderIngestResult = { completedCheckouts: number; recovered: number };

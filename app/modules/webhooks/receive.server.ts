@@ -1,6 +1,8 @@
 import prisma from "~/db.server";
 import { getClock } from "~/clock.server";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { authenticate } from "~/shopify.server";
+import { getEnv } from "~/env.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { parseShopifyJson } from "~/modules/webhooks/payload.server";
 
@@ -23,10 +25,45 @@ export interface ReceivedWebhook {
  * Verifies the HMAC (a bad one throws Shopify's 401 response before anything is read or written) and returns the
  * delivery with an id-preserving parse of the raw body.
  */
+const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+
+/** Shopify's webhook signature: base64 HMAC-SHA256 of the raw body under the app's secret, compared in constant time. */
+function hmacIsValid(rawBody: string, header: string | null): boolean {
+  if (!header) return false;
+  const expected = createHmac("sha256", getEnv().SHOPIFY_API_SECRET).update(rawBody, "utf8").digest();
+  const given = Buffer.from(header, "base64");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 export async function receiveWebhook(request: Request): Promise<ReceivedWebhook> {
   const raw = request.clone();
-  const context = await authenticate.webhook(request);
   const text = await raw.text();
+  const eventIdHeader = request.headers.get("X-Shopify-Event-Id");
+  // The header keeps Shopify's own spelling ("customers/data_request"); the context's topic is an enum name.
+  const topicHeader = request.headers.get("X-Shopify-Topic");
+  let context: Awaited<ReturnType<typeof authenticate.webhook>>;
+  try {
+    context = await authenticate.webhook(request);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    // authenticate.webhook JSON-parses the body after verifying it. Rather than rely on that order, verify the
+    // HMAC again explicitly: a correctly signed body that is not JSON is Shopify's, and is recorded as rejected.
+    const shop = request.headers.get("X-Shopify-Shop-Domain") ?? "";
+    const webhookId = request.headers.get("X-Shopify-Webhook-Id") ?? "";
+    if (!hmacIsValid(text, request.headers.get("X-Shopify-Hmac-Sha256")) || !SHOP_DOMAIN.test(shop) || !topicHeader || !webhookId) {
+      throw new Response(undefined, { status: 401, statusText: "Unauthorized" });
+    }
+    const triggered = request.headers.get("X-Shopify-Triggered-At");
+    return {
+      shop,
+      topic: topicHeader,
+      eventId: eventIdHeader ?? webhookId,
+      webhookId,
+      triggeredAt: triggered && !Number.isNaN(new Date(triggered).getTime()) ? new Date(triggered) : null,
+      payload: null,
+      rawBody: text,
+    };
+  }
   let payload: unknown = null;
   try {
     payload = parseShopifyJson(text);
@@ -36,9 +73,8 @@ export async function receiveWebhook(request: Request): Promise<ReceivedWebhook>
   const triggeredAt = context.triggeredAt ? new Date(context.triggeredAt) : null;
   return {
     shop: context.shop,
-    // The header keeps Shopify's own spelling ("customers/data_request"); the context's topic is an enum name.
-    topic: request.headers.get("X-Shopify-Topic") ?? String(context.topic),
-    eventId: context.eventId ?? request.headers.get("X-Shopify-Event-Id") ?? context.webhookId,
+    topic: topicHeader ?? String(context.topic),
+    eventId: context.eventId ?? eventIdHeader ?? context.webhookId,
     webhookId: context.webhookId,
     triggeredAt: triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : null,
     payload,
