@@ -1,0 +1,65 @@
+import type { PreviewProduct, PreviewShop } from "~/modules/storefront/preview.server";
+import {
+  createEmulator,
+  createShopStore,
+  startEmulatorServer,
+  type Emulator,
+  type ShopStore,
+} from "../tests/support/emulator";
+
+/**
+ * The demo's Shopify: the shop emulator (MSW answering the Admin GraphQL API from a seeded in-memory store) for the
+ * demo shop, plus the storefront's view of the same store for the preview.
+ */
+export interface DemoShopEmulator {
+  shop: string;
+  store: ShopStore;
+  emulator: Emulator;
+  /** What the storefront preview shows: the shop's name, policies and catalogue, straight from the store. */
+  storefront(): { shop: PreviewShop; products: PreviewProduct[] };
+  close(): Promise<void>;
+}
+
+/** The storefront's view of the emulated shop (what Liquid's `shop` and `products` would hold). */
+export function storefrontView(store: ShopStore): { shop: PreviewShop; products: PreviewProduct[] } {
+  const { shop } = store;
+  return {
+    shop: {
+      name: shop.name,
+      // Liquid's shop.email is the customer-facing address, which the Admin API calls contactEmail.
+      email: shop.contactEmail,
+      domain: shop.myshopifyDomain,
+      currencyCode: shop.currencyCode,
+      policies: shop.policies.map((policy) => ({ type: policy.type, title: policy.title, body: policy.body })),
+    },
+    products: store.products.map((product) => ({
+      title: product.title,
+      handle: product.handle,
+      priceCents:
+        product.variants.length > 0 ? Math.min(...product.variants.map((variant) => variant.priceCents)) : null,
+    })),
+  };
+}
+
+export interface DemoShopOptions {
+  /** The demo's movable clock: the store is seeded up to "now" and stamps later changes with it. */
+  now: () => Date;
+  /** Where the emulator delivers webhooks (the demo's own web app), signed with the app's secret. */
+  appUrl: string;
+  apiSecret: string;
+}
+
+export async function startDemoShop(options: DemoShopOptions): Promise<DemoShopEmulator> {
+  const store = createShopStore({ now: options.now(), clock: options.now });
+  const emulator = createEmulator({ shops: [store], appUrl: options.appUrl, apiSecret: options.apiSecret });
+  // MSW in this process: Kindly's Admin API calls to the demo shop are answered here; loopback (the app itself, the
+  // sinks) passes through; anything else is refused, so the demo can never reach Shopify.
+  const server = startEmulatorServer(emulator);
+  return {
+    shop: store.domain,
+    store,
+    emulator,
+    storefront: () => storefrontView(store),
+    close: async () => server.close(),
+  };
+}
