@@ -1,10 +1,11 @@
-import nodemailer, { type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
 import { getClock } from "~/clock.server";
 import { getEnv } from "~/env.server";
 import type { Shop } from "~/generated/prisma/client";
 import { decodeHtmlEntities, escapeHtml } from "~/modules/messaging/html";
 import { hostOf, isAllowedRedirect, shopHosts } from "~/modules/messaging/links";
 import { SendError } from "~/modules/messaging/send-error";
+import { createSmtpTransport } from "~/modules/messaging/smtp-transport.server";
 import { clickUrl, openPixelUrl, unsubscribeUrl } from "~/modules/messaging/tokens.server";
 import { decryptSecret } from "~/modules/shop/secrets.server";
 
@@ -227,27 +228,24 @@ function smtpUrlFor(shop: EmailShop): string {
 
 /**
  * Pooled transports, one per shop and URL: a worker sending hundreds of messages reuses open SMTP connections
- * instead of a TCP + greeting round trip per message. Timeouts are shorter than nodemailer's defaults (2 min to
- * connect, 10 min idle) so a dead relay fails fast and the scheduler's backoff takes over. Options already in the
- * URL's query string win.
+ * instead of a TCP + greeting round trip per message (see smtp-transport.server.ts for the pool's settings). A shop
+ * that changes its SMTP URL gets a new pool and the old one is closed.
  */
 function transportFor(shop: EmailShop): Transporter {
   const url = smtpUrlFor(shop);
   const cached = transports().get(shop.shop);
   if (cached?.url === url) return cached.transporter;
   cached?.transporter.close();
-  const configured = new URL(url);
-  const defaults: Record<string, string> = {
-    pool: "true",
-    maxConnections: "5",
-    connectionTimeout: "10000",
-    greetingTimeout: "10000",
-    socketTimeout: "60000",
-  };
-  for (const [name, value] of Object.entries(defaults)) {
-    if (!configured.searchParams.has(name)) configured.searchParams.set(name, value);
+  let transporter: Transporter;
+  try {
+    transporter = createSmtpTransport(url);
+  } catch (error) {
+    throw new SendError("The SMTP URL is not valid (smtp://user:pass@host:port or smtps://...)", {
+      code: "NOT_CONFIGURED",
+      retryable: false,
+      cause: error,
+    });
   }
-  const transporter = nodemailer.createTransport(configured.toString());
   transports().set(shop.shop, { url, transporter });
   return transporter;
 }
