@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "~/env.server";
-import { TOKEN_TTL_SECONDS, clickUrl, createToken, verifyToken } from "~/modules/messaging/tokens.server";
+import {
+  TOKEN_TTL_SECONDS,
+  clickUrl,
+  createToken,
+  newReplyToken,
+  verifyToken,
+} from "~/modules/messaging/tokens.server";
 
 const now = new Date("2026-11-20T10:00:00Z");
 const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
@@ -72,5 +78,11 @@ describe("engagement tokens", () => {
     const url = clickUrl("https://kindly.test/", "msg_1", "https://shop-1.myshopify.com/", now);
     expect(url).toMatch(/^https:\/\/kindly\.test\/t\/c\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     expect(verifyToken(url.split("/").pop()!, "CLICK", now)).toMatchObject({ url: "https://shop-1.myshopify.com/" });
+  });
+
+  it("makes reply tokens that survive a lowercased address", () => {
+    const tokens = new Set(Array.from({ length: 1000 }, () => newReplyToken()));
+    expect(tokens.size).toBe(1000);
+    for (const token of tokens) expect(token).toMatch(/^[a-z2-7]{26}$/);
   });
 });

@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
 import { getClock } from "~/clock.server";
 import { getEnv } from "~/env.server";
 
@@ -146,4 +146,27 @@ export function unsubscribeUrl(appUrl: string, messageId: string, now?: Date): s
 
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, "");
+}
+
+const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
+
+/**
+ * A fresh Message.replyToken: 130 random bits in lowercase base32 (26 characters). It becomes the local part of
+ * `reply+TOKEN@...`, and some mail systems lowercase local parts on the way, so a mixed-case token could come back
+ * unrecognisable; lowercase letters and digits survive every hop.
+ */
+export function newReplyToken(): string {
+  const bytes = randomBytes(17);
+  let bits = 0;
+  let value = 0;
+  let token = "";
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5 && token.length < 26) {
+      token += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return token;
 }
