@@ -270,6 +270,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
     const { installKindlyInDemoShop } = await import("~/modules/demo/install.server");
     await installKindlyInDemoShop({
       scopes: env.SCOPES,
+      // The shop owner signs the messages, as a merchant would set it up in Settings.
+      senderName: emulator.store.shop.shopOwnerName,
       smtpUrl,
       twilio: { ...twilioAccount, apiBaseUrl: twilioApiBaseUrl, fromNumber: DEMO_SMS_FROM },
     });
@@ -279,6 +281,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
       shop: emulator.shop,
       extensionDir: EXTENSION_DIR,
       storefront: () => emulator.storefront(),
+      abandonCheckout: () => emulator.abandonCheckout(),
+      abandonedCheckouts: () => emulator.abandonedCheckouts(),
       outbox: {
         email: smtpSink
           ? {

@@ -1,3 +1,4 @@
+import type { AbandonedCheckout } from "~/modules/demo/runtime.server";
 import type { PreviewProduct, PreviewShop } from "~/modules/storefront/preview.server";
 import {
   createEmulator,
@@ -17,6 +18,9 @@ export interface DemoShopEmulator {
   emulator: Emulator;
   /** What the storefront preview shows: the shop's name, policies and catalogue, straight from the store. */
   storefront(): { shop: PreviewShop; products: PreviewProduct[] };
+  /** A subscribed customer starts a checkout and leaves; Kindly receives the signed checkouts/create webhook. */
+  abandonCheckout(): Promise<AbandonedCheckout>;
+  abandonedCheckouts(): AbandonedCheckout[];
   close(): Promise<void>;
 }
 
@@ -55,11 +59,48 @@ export async function startDemoShop(options: DemoShopOptions): Promise<DemoShopE
   // MSW in this process: Kindly's Admin API calls to the demo shop are answered here; loopback (the app itself, the
   // sinks) passes through; anything else is refused, so the demo can never reach Shopify.
   const server = startEmulatorServer(emulator);
+  const abandoned: AbandonedCheckout[] = [];
+
+  // Shoppers who can receive the whole flow (email and SMS consent), in the seed's order, taken in turn so that
+  // successive clicks show different people and both languages.
+  const reachable = store.customers.filter(
+    (customer) =>
+      customer.emailMarketingState === "SUBSCRIBED" && customer.smsMarketingState === "SUBSCRIBED" && customer.phone,
+  );
+  const candidates = reachable.length > 0 ? reachable : store.customers;
+
+  async function abandonCheckout(): Promise<AbandonedCheckout> {
+    const customer = candidates[abandoned.length % candidates.length];
+    const checkout = store.createCheckout({
+      customerId: customer.id,
+      buyerAcceptsMarketing: customer.emailMarketingState === "SUBSCRIBED",
+      buyerAcceptsSmsMarketing: customer.smsMarketingState === "SUBSCRIBED",
+    });
+    const delivery = await emulator.sendWebhook(store, { topic: "checkouts/create", checkout });
+    // Read the answer to the end so the connection is released (Kindly answers with an empty body).
+    await delivery.response?.arrayBuffer();
+    const record: AbandonedCheckout = {
+      token: checkout.token,
+      at: options.now(),
+      customerName: `${customer.firstName} ${customer.lastName}`,
+      email: checkout.email,
+      phone: checkout.phone,
+      locale: checkout.customerLocale,
+      items: checkout.lineItems.reduce((sum, line) => sum + line.quantity, 0),
+      webhookStatus: delivery.error ? null : delivery.status,
+      error: delivery.error ?? null,
+    };
+    abandoned.unshift(record);
+    return record;
+  }
+
   return {
     shop: store.domain,
     store,
     emulator,
     storefront: () => storefrontView(store),
+    abandonCheckout,
+    abandonedCheckouts: () => [...abandoned],
     close: async () => server.close(),
   };
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getClock } from "~/clock.server";
 import prisma from "~/db.server";
 import { registerDueWork } from "~/jobs/worker.server";
+import { setRecoveryEnabled } from "~/modules/recovery/editor.server";
 import { decryptSecret } from "~/modules/shop/secrets.server";
 import { startDemo, type DemoHandle } from "../../server/demo-runtime";
 
@@ -225,5 +226,40 @@ describe("npm run demo", () => {
     expect(html).toMatch(/<iframe class="email-html" sandbox="" srcDoc="&lt;p onclick=&quot;x\(\)&quot;&gt;Hello/i);
     expect(html).toContain("Hi &lt;Ada&gt;, any trouble?");
     expect(html).toContain("+15555550123");
+  });
+
+  it("recovers end to end: a shopper abandons a checkout, the clock moves 1 h, the first email is in the outbox", async () => {
+    const home = await (await get("/demo")).text();
+    expect(home).toContain("The recovery flow is off");
+    expect(home).toContain('action="/demo/checkouts"');
+    // The merchant's switch, as the Recovery page flips it.
+    await setRecoveryEnabled(DEMO_SHOP, true);
+
+    const abandoned = await fetch(`${demo.url}/demo/checkouts`, { method: "POST", redirect: "manual" });
+    expect(abandoned.status).toBe(303);
+    const [checkout] = demo.emulator.abandonedCheckouts();
+    expect(checkout.webhookStatus).toBe(200);
+    expect(checkout.email).toBeTruthy();
+    const after = await (await get("/demo")).text();
+    expect(after).toContain("The recovery flow is on.");
+    expect(after).toContain("checkouts/create answered HTTP 200");
+
+    // The worker processes the queued webhook and schedules the flow.
+    const deadline = Date.now() + 5_000;
+    while ((await prisma.scheduledMessage.count({ where: { shop: DEMO_SHOP } })) === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await prisma.scheduledMessage.count({ where: { shop: DEMO_SHOP, state: "PENDING" } })).toBeGreaterThan(0);
+
+    const moved = await fetch(`${demo.url}/demo/clock`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: '{"advance":"PT1H"}',
+    });
+    expect(moved.status).toBe(200);
+    const email = await demo.smtpSink!.waitFor((message) => message.to.includes(checkout.email!), 3_000);
+    expect(email.subject).toBeTruthy();
+    const outbox = await (await get("/demo/outbox")).text();
+    expect(outbox).toContain(checkout.email!);
   });
 });

@@ -1,5 +1,6 @@
 import { DemoDocument } from "~/components/demo/DemoDocument";
 import { DemoTime } from "~/components/demo/DemoTime";
+import type { RecoveryDemoState } from "~/modules/demo/checkouts.server";
 import type { ChannelSummary, DemoOverview } from "~/modules/demo/overview.server";
 
 const ADMIN_PAGES = [
@@ -19,7 +20,51 @@ function channelLine(name: string, channel: ChannelSummary): string {
   return `${name}: no sink runs in this process`;
 }
 
-export function DemoHome({ overview }: { overview: DemoOverview }) {
+function RecoveryCard({ recovery }: { recovery: RecoveryDemoState }) {
+  return (
+    <section className="card" id="recovery" aria-labelledby="recovery-heading">
+      <h2 id="recovery-heading">Try recovery</h2>
+      {recovery.flowEnabled ? (
+        <p className="muted">The recovery flow is on.</p>
+      ) : (
+        <p className="notice">
+          The recovery flow is off, as it is for every new install: Kindly sends nothing before the merchant has read
+          the messages. Switch it on in <a href="/app/recovery">Recovery</a>.
+        </p>
+      )}
+      <p className="muted">
+        Then let a shopper (a subscribed customer of the emulated shop) abandon a checkout: Shopify&apos;s
+        checkouts/create webhook reaches Kindly, signed. Move the clock +1 h and the first email is in the outbox.
+      </p>
+      {recovery.available ? (
+        <form method="post" action="/demo/checkouts">
+          <button type="submit" className="primary">
+            A shopper abandons a checkout
+          </button>
+        </form>
+      ) : null}
+      {recovery.recent.length > 0 ? (
+        <ul className="links" style={{ marginTop: 12 }}>
+          {recovery.recent.map((checkout) => (
+            <li key={checkout.token}>
+              <strong>{checkout.customerName}</strong> ({checkout.email ?? checkout.phone ?? "no contact"},{" "}
+              {checkout.locale}
+              ), {checkout.items} item{checkout.items === 1 ? "" : "s"}
+              <span className="desc" style={{ marginTop: 0 }}>
+                {checkout.webhookStatus === null
+                  ? `webhook not delivered: ${checkout.error ?? "unknown error"}`
+                  : `checkouts/create answered HTTP ${checkout.webhookStatus}`}{" "}
+                · {checkout.at.toISOString()}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+export function DemoHome({ overview, recovery }: { overview: DemoOverview; recovery: RecoveryDemoState }) {
   return (
     <DemoDocument title="Demo home" currentPath="/demo">
       <h1>Kindly demo</h1>
@@ -73,6 +118,8 @@ export function DemoHome({ overview }: { overview: DemoOverview }) {
             </a>
           </div>
         </section>
+
+        <RecoveryCard recovery={recovery} />
 
         <section className="card" aria-labelledby="shop-heading">
           <h2 id="shop-heading">The emulated shop</h2>

@@ -7,6 +7,8 @@ import { encryptSecret } from "~/modules/shop/secrets.server";
 
 export interface DemoInstallSettings {
   scopes: string[];
+  /** The person who signs the shop's messages (recovery emails are written in the first person). */
+  senderName: string;
   /** Where the demo shop's email goes (the demo's SMTP sink, or an outside server). */
   smtpUrl: string;
   twilio: { accountSid: string; authToken: string; apiBaseUrl: string; fromNumber: string };
@@ -32,7 +34,7 @@ export async function installKindlyInDemoShop(settings: DemoInstallSettings): Pr
   await prisma.shop.update({
     where: { shop: DEMO_SHOP },
     data: {
-      senderName: shop.name ?? "Kindly demo",
+      senderName: settings.senderName,
       senderEmail: shop.contactEmail ?? shop.email ?? `support@${DEMO_SHOP}`,
       senderVerifiedAt: getClock().now(),
       smtpUrlEncrypted: encryptSecret(settings.smtpUrl),

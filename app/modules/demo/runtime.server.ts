@@ -50,6 +50,26 @@ export interface DemoRuntime {
    * that Kindly's minimal scopes do not grant.
    */
   storefront: () => { shop: PreviewShop; products: PreviewProduct[] };
+  /**
+   * A shopper of the emulated shop starts a checkout and leaves: the emulator records it and sends Kindly the
+   * signed checkouts/create webhook, as Shopify would.
+   */
+  abandonCheckout: () => Promise<AbandonedCheckout>;
+  /** The checkouts abandoned this way, newest first. */
+  abandonedCheckouts: () => AbandonedCheckout[];
+}
+
+export interface AbandonedCheckout {
+  token: string;
+  at: Date;
+  customerName: string;
+  email: string | null;
+  phone: string | null;
+  locale: string;
+  items: number;
+  /** Kindly's HTTP answer to the webhook, or null when the delivery itself failed. */
+  webhookStatus: number | null;
+  error: string | null;
 }
 
 declare global {
