@@ -3,11 +3,13 @@
  * `npm start` web nodes and `npm run worker` processes).
  */
 import { getEnv } from "../app/env.server";
+import { prepareDatabase } from "../app/db.server";
 import { startAppServer } from "./app-server";
 import { loadWorkModules } from "./work-modules";
 import { startWorker } from "../app/jobs/worker.server";
 
 const env = getEnv();
+await prepareDatabase();
 await loadWorkModules();
 const web = await startAppServer({ port: env.PORT, host: "0.0.0.0" });
 const worker = startWorker();

@@ -1,9 +1,11 @@
 /** `npm run worker`: a worker process alone, for hosts that run web and workers separately. */
 import { getEnv } from "../app/env.server";
+import { prepareDatabase } from "../app/db.server";
 import { loadWorkModules } from "./work-modules";
 import { startWorker } from "../app/jobs/worker.server";
 
 getEnv();
+await prepareDatabase();
 await loadWorkModules();
 const worker = startWorker();
 console.log(`Kindly worker ${worker.id} running`);

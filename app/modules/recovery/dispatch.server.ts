@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import prisma from "~/db.server";
 import type { Checkout, FlowRun, ScheduledMessage, Shop } from "~/generated/prisma/client";
 import { getLogger } from "~/logger.server";
@@ -20,6 +19,7 @@ import { isSuppressed } from "~/modules/messaging/suppression.server";
 import { isEngaged } from "~/modules/messaging/engagement.server";
 import { sendRecoveryEmail, sendRecoverySms } from "~/modules/recovery/channels.server";
 import { isSendError } from "~/modules/messaging/send-error";
+import { newReplyToken } from "~/modules/messaging/tokens.server";
 
 /**
  * The worker side of recovery: claim due steps, re-check every rule at send time, then send, skip or defer, with
@@ -201,7 +201,7 @@ async function dispatchOne(row: ScheduledMessage, now: Date): Promise<DispatchOu
       bodyText: rendered.text,
       bodyHtml: rendered.html,
       locale,
-      replyToken: randomBytes(12).toString("base64url"),
+      replyToken: newReplyToken(),
     },
     update: { subject: rendered.subject, bodyText: rendered.text, bodyHtml: rendered.html, locale },
   });
