@@ -213,7 +213,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
 
     // Loaded only now: these modules read the environment and open the database the lines above prepared.
     const { OffsetClock, getClock, setClock } = await import("~/clock.server");
-    const { getPrisma } = await import("~/db.server");
+    const { prepareDatabase } = await import("~/db.server");
     const { setDemoRuntime } = await import("~/modules/demo/runtime.server");
     const { startWorker } = await import("~/jobs/worker.server");
 
@@ -232,7 +232,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
         globalThis.__kindlyPrisma = undefined;
       },
     });
-    getPrisma();
+    // As `npm start` does (WAL mode for SQLite): the demo runs the same database setup as production.
+    await prepareDatabase();
 
     progress("Starting the emulated shop");
     const emulator = await startDemoShop({
