@@ -39,7 +39,9 @@ const wholeNumber = (label: string) =>
 
 export const TemplateInputSchema = z.object({
   subject: z.string().max(MAX_SUBJECT_LENGTH, `Keep the subject under ${MAX_SUBJECT_LENGTH} characters`).optional(),
-  body: z.string(),
+  // A hard ceiling for any request (the preview renders on every pause in typing); the per-channel limits below
+  // are the ones the merchant sees.
+  body: z.string().max(20_000, "Keep the message under 20,000 characters"),
 });
 
 export const StepInputSchema = z
