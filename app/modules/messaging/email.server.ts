@@ -190,6 +190,8 @@ export function decorateEmailText(text: string, options: { unsubscribeUrl: strin
 // Transport
 
 interface CachedTransport {
+  /** The shop's stored (encrypted) SMTP URL, or the environment's: what the cache is looked up by. */
+  key: string;
   url: string;
   transporter: Transporter;
 }
@@ -232,9 +234,15 @@ function smtpUrlFor(shop: EmailShop): string {
  * that changes its SMTP URL gets a new pool and the old one is closed.
  */
 function transportFor(shop: EmailShop): Transporter {
-  const url = smtpUrlFor(shop);
+  // Keyed by the stored ciphertext, so the pool is found without decrypting the URL on every send.
+  const key = shop.smtpUrlEncrypted ?? `env:${getEnv().SMTP_URL ?? ""}`;
   const cached = transports().get(shop.shop);
-  if (cached?.url === url) return cached.transporter;
+  if (cached?.key === key) return cached.transporter;
+  const url = smtpUrlFor(shop);
+  if (cached?.url === url) {
+    cached.key = key;
+    return cached.transporter;
+  }
   cached?.transporter.close();
   let transporter: Transporter;
   try {
@@ -246,7 +254,7 @@ function transportFor(shop: EmailShop): Transporter {
       cause: error,
     });
   }
-  transports().set(shop.shop, { url, transporter });
+  transports().set(shop.shop, { key, url, transporter });
   return transporter;
 }
 

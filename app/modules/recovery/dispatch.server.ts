@@ -1,41 +1,41 @@
+import { randomUUID } from "node:crypto";
 import prisma from "~/db.server";
 import type { Checkout, FlowRun, ScheduledMessage, Shop } from "~/generated/prisma/client";
+import { getClock } from "~/clock.server";
 import { getLogger } from "~/logger.server";
-import {
-  claimDueMessages,
-  markDeferred,
-  markExpiredLeasesForReview,
-  markFailedAttempt,
-  markSending,
-  markSent,
-  markSkipped,
-} from "~/jobs/scheduler.server";
-import { decideStep, type Channel, type ConsentPolicy, type StepFacts } from "~/modules/recovery/rules";
+import { claimDueMessages, markExpiredLeasesForReview, markFailedAttempt } from "~/jobs/scheduler.server";
+import { decideStep, type Channel, type ConsentPolicy, type StepDecision, type StepFacts } from "~/modules/recovery/rules";
 import { candidateTimeZones } from "~/modules/recovery/timezones";
 import { pickLocale, renderStep, tipsFor, type RecoveryVariables, type RenderedMessage } from "~/modules/recovery/render.server";
 import type { StepTemplate } from "~/modules/recovery/default-flow";
 import { resolveMarketingConsent } from "~/modules/recovery/consent.server";
-import { isSuppressed } from "~/modules/messaging/suppression.server";
-import { isEngaged } from "~/modules/messaging/engagement.server";
+import { addressHash } from "~/modules/privacy/address-hash.server";
+import { normalizeAddress } from "~/modules/messaging/suppression.server";
 import { sendRecoveryEmail, sendRecoverySms } from "~/modules/recovery/channels.server";
+import { emailMessageIdFor, replyDomainFor } from "~/modules/messaging/email.server";
 import { isSendError } from "~/modules/messaging/send-error";
 import { newReplyToken } from "~/modules/messaging/tokens.server";
 
 /**
  * The worker side of recovery: claim due steps, re-check every rule at send time, then send, skip or defer, with
  * the reason recorded. Exactly-once per step comes from the schedule (one row per run and step, claimed under a
- * lease) and from the Message row, which is created before the provider is called and is unique per scheduled row.
+ * lease, CLAIMED -> SENDING by compare-and-set just before the provider is called) and from the Message row, which
+ * exists before the provider is called and is unique per scheduled row.
+ *
+ * Work is done a batch at a time: the facts for every claimed row are read with a handful of queries, decisions are
+ * pure, state changes are grouped, and sends run concurrently. Per message that is a few database round trips
+ * instead of a dozen, which is what lets one worker keep up with hundreds of messages a second on SQLite.
  */
-export const DISPATCH_BATCH = 50;
+export const DISPATCH_BATCH = 200;
+export const SEND_CONCURRENCY = 16;
 
 export type DispatchOutcome = "SENT" | "SKIPPED" | "DEFERRED" | "RETRY" | "FAILED" | "LOST_LEASE";
 
 export async function dispatchDueRecoveryMessages(context: { now: Date; workerId: string }): Promise<number> {
   await markExpiredLeasesForReview(context.now);
   const claimed = await claimDueMessages({ now: context.now, workerId: context.workerId, limit: DISPATCH_BATCH });
-  for (const row of claimed) {
-    await dispatchOne(row, context.now);
-  }
+  if (claimed.length === 0) return 0;
+  await dispatchBatch(claimed, context.now);
   return claimed.length;
 }
 
@@ -45,92 +45,136 @@ interface StepRow {
   templatesJson: string;
 }
 
-interface DispatchContext {
+type RunWithFlow = FlowRun & { flow: { enabled: boolean; steps: StepRow[] } };
+
+interface Prepared {
   row: ScheduledMessage;
-  run: FlowRun & { flow: { enabled: boolean; steps: StepRow[] } };
+  run: RunWithFlow;
   checkout: Checkout;
   shop: Shop;
   step: StepRow;
 }
 
-async function loadContext(row: ScheduledMessage): Promise<DispatchContext | null> {
-  const run = await prisma.flowRun.findUnique({
-    where: { id: row.runId },
+/** Everything the rules need for a batch, read in bulk. */
+async function loadBatch(rows: ScheduledMessage[], now: Date) {
+  const runs = await prisma.flowRun.findMany({
+    where: { id: { in: [...new Set(rows.map((row) => row.runId))] } },
     include: { flow: { select: { enabled: true, steps: { select: { position: true, condition: true, templatesJson: true } } } } },
   });
-  if (!run || run.subjectType !== "CHECKOUT") return null;
-  const [checkout, shop] = await Promise.all([
-    prisma.checkout.findFirst({ where: { id: run.subjectId, shop: row.shop } }),
-    prisma.shop.findUnique({ where: { shop: row.shop } }),
+  const runById = new Map(runs.map((run) => [run.id, run]));
+  const checkoutIds = runs.filter((run) => run.subjectType === "CHECKOUT").map((run) => run.subjectId);
+  const [checkouts, shops] = await Promise.all([
+    prisma.checkout.findMany({ where: { id: { in: checkoutIds } } }),
+    prisma.shop.findMany({ where: { shop: { in: [...new Set(rows.map((row) => row.shop))] } } }),
   ]);
-  const step = run.flow.steps.find((candidate) => candidate.position === row.stepPosition);
-  if (!checkout || !shop || !step) return null;
-  return { row, run, checkout, shop, step };
-}
+  const checkoutById = new Map(checkouts.map((checkout) => [checkout.id, checkout]));
+  const shopByDomain = new Map(shops.map((shop) => [shop.shop, shop]));
 
-async function gatherFacts(context: DispatchContext, now: Date): Promise<StepFacts> {
-  const { row, run, checkout, shop, step } = context;
-  const channel = row.channel as Channel;
-  const address = channel === "EMAIL" ? checkout.email : checkout.phone;
-  const marketingState = await resolveMarketingConsent(checkout, channel);
-  const [suppressed, engaged, smsSent, lastOther] = await Promise.all([
-    address ? isSuppressed(prisma, shop.shop, channel, address) : Promise.resolve(false),
-    isEngaged(prisma, run.id),
-    prisma.scheduledMessage.count({ where: { runId: run.id, channel: "SMS", state: "SENT" } }),
-    address
-      ? prisma.message.findFirst({
-          where: {
-            shop: shop.shop,
-            toAddress: address,
-            sentAt: { not: null },
-            scheduled: { run: { subjectId: { not: checkout.id } } },
-          },
-          orderBy: { sentAt: "desc" },
-          select: { sentAt: true },
-        })
-      : Promise.resolve(null),
-  ]);
-  return {
-    now,
-    channel,
-    condition: step.condition === "NOT_ENGAGED" ? "NOT_ENGAGED" : "ALWAYS",
-    runActive: run.state === "ACTIVE",
-    flowEnabled: run.flow.enabled,
-    shopSendingEnabled: shop.sendingEnabled,
-    checkoutCompleted: checkout.status === "COMPLETED",
-    address,
-    marketingState,
-    consentPolicy: shop.consentPolicy as ConsentPolicy,
-    suppressed,
-    engaged,
-    smsAlreadySent: smsSent > 0,
-    abandonedAt: run.anchorAt,
-    recipientTimeZones: candidateTimeZones(
-      { countryCode: checkout.countryCode, provinceCode: checkout.provinceCode },
-      shop.ianaTimezone,
-    ),
-    quietHours: { start: shop.quietHoursStart, end: shop.quietHoursEnd },
-    lastMessagedForOtherCheckoutAt: lastOther?.sentAt ?? null,
-    frequencyCapHours: shop.frequencyCapHours,
-  };
-}
-
-function formatMoney(amount: string, currency: string, locale: string): string {
-  try {
-    return new Intl.NumberFormat(locale, { style: "currency", currency }).format(Number(amount));
-  } catch {
-    return `${amount} ${currency}`;
+  const prepared: Prepared[] = [];
+  const orphans: ScheduledMessage[] = [];
+  for (const row of rows) {
+    const run = runById.get(row.runId);
+    const checkout = run ? checkoutById.get(run.subjectId) : undefined;
+    const shop = shopByDomain.get(row.shop);
+    const step = run?.flow.steps.find((candidate) => candidate.position === row.stepPosition);
+    // Scoped by shop: a run must belong to the shop of its scheduled row and its checkout.
+    if (run && checkout && shop && step && run.shop === row.shop && checkout.shop === row.shop) {
+      prepared.push({ row, run, checkout, shop, step });
+    } else {
+      orphans.push(row);
+    }
   }
+
+  const runIds = [...new Set(prepared.map((item) => item.run.id))];
+  const addressOf = (item: Prepared) => (item.row.channel === "EMAIL" ? item.checkout.email : item.checkout.phone);
+  const hashes = prepared
+    .map((item) => {
+      const address = addressOf(item);
+      const channel = item.row.channel as Channel;
+      return address ? addressHash(item.shop.shop, normalizeAddress(channel, address)) : null;
+    })
+    .filter((hash): hash is string => hash !== null);
+  const addresses = [...new Set(prepared.map(addressOf).filter((address): address is string => Boolean(address)))];
+  const capWindowStart = new Date(now.getTime() - Math.max(...shops.map((shop) => shop.frequencyCapHours), 0) * 3_600_000);
+
+  const [suppressions, engagements, smsSent, recentToSameContacts] = await Promise.all([
+    hashes.length
+      ? prisma.suppression.findMany({ where: { addressHash: { in: hashes } }, select: { shop: true, channel: true, addressHash: true } })
+      : Promise.resolve([]),
+    // Engagement: a click, a reply or a human open (MACHINE_OPEN and MACHINE_CLICK never count).
+    prisma.messageEvent.findMany({
+      where: { type: { in: ["CLICK", "REPLY", "OPEN"] }, message: { scheduled: { runId: { in: runIds } } } },
+      select: { message: { select: { scheduled: { select: { runId: true } } } } },
+    }),
+    prisma.scheduledMessage.findMany({ where: { runId: { in: runIds }, channel: "SMS", state: "SENT" }, select: { runId: true } }),
+    addresses.length
+      ? prisma.message.findMany({
+          where: { toAddress: { in: addresses }, sentAt: { gte: capWindowStart } },
+          select: { shop: true, toAddress: true, sentAt: true, scheduled: { select: { run: { select: { subjectId: true } } } } },
+        })
+      : Promise.resolve([]),
+  ]);
+  const suppressed = new Set(suppressions.map((entry) => `${entry.shop}\n${entry.channel}\n${entry.addressHash}`));
+  const engagedRuns = new Set(engagements.map((event) => event.message.scheduled?.runId).filter(Boolean));
+  const smsSentRuns = new Set(smsSent.map((entry) => entry.runId));
+
+  const facts = async (item: Prepared): Promise<StepFacts> => {
+    const channel = item.row.channel as Channel;
+    const address = addressOf(item);
+    const hash = address ? addressHash(item.shop.shop, normalizeAddress(channel, address)) : null;
+    const lastOther = recentToSameContacts
+      .filter((message) => message.shop === item.shop.shop && message.toAddress === address && message.scheduled?.run.subjectId !== item.checkout.id)
+      .reduce<Date | null>((latest, message) => (message.sentAt && (!latest || message.sentAt > latest) ? message.sentAt : latest), null);
+    return {
+      now,
+      channel,
+      condition: item.step.condition === "NOT_ENGAGED" ? "NOT_ENGAGED" : "ALWAYS",
+      runActive: item.run.state === "ACTIVE",
+      flowEnabled: item.run.flow.enabled,
+      shopSendingEnabled: item.shop.sendingEnabled,
+      checkoutCompleted: item.checkout.status === "COMPLETED",
+      address,
+      marketingState: await resolveMarketingConsent(item.checkout, channel),
+      consentPolicy: item.shop.consentPolicy as ConsentPolicy,
+      suppressed: hash !== null && suppressed.has(`${item.shop.shop}\n${channel}\n${hash}`),
+      engaged: engagedRuns.has(item.run.id),
+      smsAlreadySent: smsSentRuns.has(item.run.id),
+      abandonedAt: item.run.anchorAt,
+      recipientTimeZones: candidateTimeZones(
+        { countryCode: item.checkout.countryCode, provinceCode: item.checkout.provinceCode },
+        item.shop.ianaTimezone,
+      ),
+      quietHours: { start: item.shop.quietHoursStart, end: item.shop.quietHoursEnd },
+      lastMessagedForOtherCheckoutAt: lastOther,
+      frequencyCapHours: item.shop.frequencyCapHours,
+    };
+  };
+  return { prepared, orphans, facts };
+}
+
+// Intl formatters are costly to build and cheap to reuse.
+const moneyFormats = new Map<string, Intl.NumberFormat | null>();
+function formatMoney(amount: string, currency: string, locale: string): string {
+  const key = `${locale}|${currency}`;
+  if (!moneyFormats.has(key)) {
+    try {
+      moneyFormats.set(key, new Intl.NumberFormat(locale, { style: "currency", currency }));
+    } catch {
+      moneyFormats.set(key, null);
+    }
+  }
+  const format = moneyFormats.get(key);
+  return format ? format.format(Number(amount)) : `${amount} ${currency}`;
 }
 
 export function recoveryVariables(shop: Shop, checkout: Checkout, locale: string): RecoveryVariables {
-  const items = (JSON.parse(checkout.lineItemsJson ?? "[]") as Array<{ title: string; variantTitle?: string | null; quantity: number; price: string }>).map(
-    (item) => ({
-      title: item.variantTitle ? `${item.title} (${item.variantTitle})` : item.title,
-      quantity: item.quantity,
-      price: formatMoney(item.price, checkout.currencyCode, locale),
-    }),
-  );
+  const items = (
+    JSON.parse(checkout.lineItemsJson ?? "[]") as Array<{ title: string; variantTitle?: string | null; quantity: number; price: string }>
+  ).map((item) => ({
+    title: item.variantTitle ? `${item.title} (${item.variantTitle})` : item.title,
+    quantity: item.quantity,
+    price: formatMoney(item.price, checkout.currencyCode, locale),
+  }));
   const storefront = shop.primaryDomain ? `https://${shop.primaryDomain}` : `https://${shop.shop}`;
   return {
     first_name: checkout.firstName,
@@ -149,90 +193,195 @@ export function recoveryVariables(shop: Shop, checkout: Checkout, locale: string
   };
 }
 
-async function dispatchOne(row: ScheduledMessage, now: Date): Promise<DispatchOutcome> {
-  const log = getLogger().child({ shop: row.shop, scheduledId: row.id, step: row.stepPosition, channel: row.channel });
-  const context = await loadContext(row);
-  if (!context) {
-    await markSkipped(row, "SUBJECT_GONE");
-    return "SKIPPED";
+/** Moves rows this worker still holds (CLAIMED under its lease) in one statement; returns the ids it moved. */
+async function transition(rows: ScheduledMessage[], data: Parameters<typeof prisma.scheduledMessage.updateMany>[0]["data"]) {
+  if (rows.length === 0) return;
+  const byLease = new Map<string, string[]>();
+  for (const row of rows) byLease.set(row.leaseOwner ?? "", [...(byLease.get(row.leaseOwner ?? "") ?? []), row.id]);
+  for (const [lease, ids] of byLease) {
+    await prisma.scheduledMessage.updateMany({ where: { id: { in: ids }, state: "CLAIMED", leaseOwner: lease }, data });
   }
-  let decision: ReturnType<typeof decideStep>;
-  let prepared: { locale: string; variables: RecoveryVariables; rendered: RenderedMessage } | null = null;
-  try {
-    decision = decideStep(await gatherFacts(context, now));
-    if (decision.action === "SEND") {
-      const templates = JSON.parse(context.step.templatesJson) as Record<string, StepTemplate>;
-      const locale = pickLocale(templates, context.checkout.locale, context.shop.primaryLocale);
-      const variables = recoveryVariables(context.shop, context.checkout, locale);
-      prepared = { locale, variables, rendered: await renderStep(templates[locale], variables, row.channel as Channel) };
+}
+
+interface ToSend {
+  item: Prepared;
+  locale: string;
+  variables: RecoveryVariables;
+  rendered: RenderedMessage;
+}
+
+async function dispatchBatch(rows: ScheduledMessage[], now: Date): Promise<void> {
+  const log = getLogger().child({ batch: rows.length });
+  const { prepared, orphans, facts } = await loadBatch(rows, now);
+  await transition(orphans, { state: "SKIPPED", skipReason: "SUBJECT_GONE", leaseOwner: null, leaseUntil: null });
+
+  const skips = new Map<string, ScheduledMessage[]>();
+  const defers: Array<{ row: ScheduledMessage; until: Date }> = [];
+  const toSend: ToSend[] = [];
+  for (const item of prepared) {
+    let decision: StepDecision;
+    try {
+      decision = decideStep(await facts(item));
+      if (decision.action === "SEND") {
+        const templates = JSON.parse(item.step.templatesJson) as Record<string, StepTemplate>;
+        const locale = pickLocale(templates, item.checkout.locale, item.shop.primaryLocale);
+        const variables = recoveryVariables(item.shop, item.checkout, locale);
+        const rendered = await renderStep(templates[locale], variables, item.row.channel as Channel);
+        toSend.push({ item, locale, variables, rendered });
+      }
+    } catch (error) {
+      // Facts Kindly could not gather (Shopify unreachable) are retried; a template that cannot render is final.
+      const retryable = isSendError(error) ? error.retryable : false;
+      const detail = error instanceof Error ? error.message : String(error);
+      log.warn({ shop: item.row.shop, scheduledId: item.row.id, err: detail, retryable }, "step could not be prepared");
+      await markFailedAttempt(item.row, now, { message: detail, retryable });
+      continue;
     }
-  } catch (error) {
-    // Facts Kindly could not gather (Shopify unreachable) are retried; a template that cannot render is final.
-    const retryable = isSendError(error) ? error.retryable : false;
-    const detail = error instanceof Error ? error.message : String(error);
-    log.warn({ err: detail, retryable }, "step could not be prepared");
-    return markFailedAttempt(row, now, { message: detail, retryable });
+    if (decision.action === "SKIP") skips.set(decision.reason, [...(skips.get(decision.reason) ?? []), item.row]);
+    if (decision.action === "DEFER") defers.push({ row: item.row, until: decision.until });
   }
-  if (decision.action === "SKIP") {
-    log.info({ reason: decision.reason }, "step skipped");
-    return (await markSkipped(row, decision.reason)) ? "SKIPPED" : "LOST_LEASE";
+  for (const [reason, skipped] of skips) {
+    await transition(skipped, { state: "SKIPPED", skipReason: reason, leaseOwner: null, leaseUntil: null });
   }
-  if (decision.action === "DEFER") {
-    log.info({ until: decision.until.toISOString(), reason: decision.reason }, "step deferred");
-    return (await markDeferred(row, decision.until, decision.reason)) ? "DEFERRED" : "LOST_LEASE";
+  for (const { row, until } of defers) {
+    // A deferral is not a failed attempt: the claim's increment is given back.
+    await transition([row], {
+      state: "PENDING",
+      dueAt: until,
+      originalDueAt: row.originalDueAt ?? row.dueAt,
+      deferReason: "QUIET_HOURS",
+      attempts: { decrement: 1 },
+      leaseOwner: null,
+      leaseUntil: null,
+    });
   }
+  if (toSend.length > 0) await sendAll(toSend, now);
+}
 
-  if (!prepared) throw new Error("unreachable: a SEND decision always prepares its message");
-  const { locale, variables, rendered } = prepared;
-  const { shop, checkout } = context;
-  const toAddress = (row.channel === "EMAIL" ? checkout.email : checkout.phone) as string;
-
-  // The Message row exists before the provider is called: its id and reply token go into the links and headers,
-  // and it is unique per scheduled row, so a retry reuses it rather than creating a second message.
-  const message = await prisma.message.upsert({
-    where: { scheduledId: row.id },
-    create: {
-      shop: shop.shop,
-      scheduledId: row.id,
-      customerId: checkout.customerId,
-      channel: row.channel,
-      toAddress,
+async function sendAll(batch: ToSend[], now: Date): Promise<void> {
+  const log = getLogger();
+  // The Message rows exist before any provider is called: their ids and reply tokens go into links and headers.
+  // A retried step reuses its row (unique per scheduled row) rather than creating a second message.
+  const existing = await prisma.message.findMany({
+    where: { scheduledId: { in: batch.map(({ item }) => item.row.id) } },
+    select: { id: true, scheduledId: true },
+  });
+  const existingByScheduled = new Map(existing.map((message) => [message.scheduledId, message.id]));
+  const fresh = batch.filter(({ item }) => !existingByScheduled.has(item.row.id));
+  const records = batch.map(({ item, locale, rendered }) => {
+    const id = existingByScheduled.get(item.row.id) ?? `msg_${randomUUID().replace(/-/g, "")}`;
+    // An email's Message-ID is derived from the message id (emailMessageIdFor), so it is stored before the send:
+    // replies thread even if the worker dies right after the relay accepted the message.
+    const emailMessageId = item.row.channel === "EMAIL" ? emailMessageIdFor(id, replyDomainFor(item.shop)) : null;
+    return {
+      id,
+      shop: item.shop.shop,
+      scheduledId: item.row.id,
+      customerId: item.checkout.customerId,
+      channel: item.row.channel,
+      toAddress: (item.row.channel === "EMAIL" ? item.checkout.email : item.checkout.phone) as string,
       subject: rendered.subject,
       bodyText: rendered.text,
       bodyHtml: rendered.html,
       locale,
       replyToken: newReplyToken(),
-    },
-    update: { subject: rendered.subject, bodyText: rendered.text, bodyHtml: rendered.html, locale },
+      emailMessageId,
+      providerMessageId: emailMessageId,
+      createdAt: now,
+    };
   });
+  const freshIds = new Set(fresh.map(({ item }) => item.row.id));
+  await prisma.message.createMany({ data: records.filter((record) => freshIds.has(record.scheduledId)) });
 
-  // From here a crash means "delivery unknown": the row goes to review instead of being retried blindly.
-  if (!(await markSending(row))) return "LOST_LEASE";
-  try {
-    const sent =
-      row.channel === "EMAIL"
-        ? await sendRecoveryEmail(shop, message, { recoveryUrl: variables.recovery_url, now })
-        : await sendRecoverySms(shop, message, { locale, now });
-    await prisma.message.update({
-      where: { id: message.id },
-      data: {
-        status: "SENT",
-        sentAt: now,
-        providerMessageId: sent.providerMessageId,
-        emailMessageId: sent.emailMessageId ?? null,
-        fromAddress: sent.fromAddress,
-        bodyText: sent.bodyText ?? message.bodyText,
-        bodyHtml: sent.bodyHtml ?? message.bodyHtml,
-      },
+  // CLAIMED -> SENDING in one statement; only rows this worker still holds go out. From here a crash means
+  // "delivery unknown": such rows go to review, never blindly resent.
+  const leases = [...new Set(batch.map(({ item }) => item.row.leaseOwner ?? ""))];
+  for (const lease of leases) {
+    await prisma.scheduledMessage.updateMany({
+      where: { id: { in: batch.filter(({ item }) => item.row.leaseOwner === lease).map(({ item }) => item.row.id) }, state: "CLAIMED", leaseOwner: lease },
+      data: { state: "SENDING" },
     });
-    log.info({ messageId: message.id }, "step sent");
-    return (await markSent(row)) ? "SENT" : "LOST_LEASE";
-  } catch (error) {
-    const retryable = isSendError(error) ? error.retryable : false;
-    const detail = error instanceof Error ? error.message : String(error);
-    const outcome = await markFailedAttempt(row, now, { message: detail, retryable });
-    if (outcome === "FAILED") await prisma.message.update({ where: { id: message.id }, data: { status: "FAILED" } });
-    log.warn({ err: detail, retryable, outcome }, "send failed");
-    return outcome;
   }
+  const held = new Set(
+    (
+      await prisma.scheduledMessage.findMany({
+        where: { id: { in: batch.map(({ item }) => item.row.id) }, state: "SENDING", leaseOwner: { in: leases } },
+        select: { id: true },
+      })
+    ).map((row) => row.id),
+  );
+
+  const sent: Array<{
+    messageId: string;
+    scheduled: ScheduledMessage;
+    providerMessageId: string;
+    emailMessageId: string | null;
+    fromAddress: string;
+    sentAt: Date;
+    /** SMS only: the text as sent (signed, with the opt-out notice). Emails keep their rendered body. */
+    smsText: string | null;
+  }> = [];
+  const queue = batch.map((entry, index) => ({ ...entry, record: records[index] })).filter(({ item }) => held.has(item.row.id));
+  let cursor = 0;
+  const workers = Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, async () => {
+    while (cursor < queue.length) {
+      const { item, locale, variables, record } = queue[cursor++];
+      const message = { ...record, conversationId: null, fromAddress: null, status: "QUEUED", sentAt: null };
+      try {
+        const result =
+          item.row.channel === "EMAIL"
+            ? await sendRecoveryEmail(item.shop, message, { recoveryUrl: variables.recovery_url, now })
+            : await sendRecoverySms(item.shop, message, { locale, now });
+        sent.push({
+          messageId: record.id,
+          scheduled: item.row,
+          providerMessageId: result.providerMessageId,
+          emailMessageId: result.emailMessageId,
+          fromAddress: result.fromAddress,
+          sentAt: getClock().now(),
+          smsText: item.row.channel === "SMS" ? result.bodyText : null,
+        });
+      } catch (error) {
+        const retryable = isSendError(error) ? error.retryable : false;
+        const detail = error instanceof Error ? error.message : String(error);
+        const outcome = await markFailedAttempt({ ...item.row, state: "SENDING" }, now, { message: detail, retryable });
+        if (outcome === "FAILED") await prisma.message.update({ where: { id: record.id }, data: { status: "FAILED" } });
+        log.warn({ shop: item.row.shop, scheduledId: item.row.id, err: detail, retryable, outcome }, "send failed");
+      }
+    }
+  });
+  await Promise.all(workers);
+
+  if (sent.length === 0) return;
+  // Record what left, in one transaction. Emails differ only by ids known before sending (the Message-ID is derived
+  // from the message id), so they are marked with one statement per sender; SMS carry Twilio's SID and the text as
+  // sent, one row each.
+  const sentAt = getClock().now();
+  await prisma.$transaction(async (tx) => {
+    const emails = sent.filter((entry) => entry.scheduled.channel === "EMAIL");
+    const byFrom = new Map<string, string[]>();
+    for (const entry of emails) byFrom.set(entry.fromAddress, [...(byFrom.get(entry.fromAddress) ?? []), entry.messageId]);
+    for (const [fromAddress, ids] of byFrom) {
+      await tx.message.updateMany({ where: { id: { in: ids } }, data: { status: "SENT", sentAt, fromAddress } });
+    }
+    for (const entry of sent.filter((candidate) => candidate.scheduled.channel !== "EMAIL")) {
+      await tx.message.update({
+        where: { id: entry.messageId },
+        data: {
+          status: "SENT",
+          sentAt: entry.sentAt,
+          providerMessageId: entry.providerMessageId,
+          fromAddress: entry.fromAddress,
+          ...(entry.smsText ? { bodyText: entry.smsText } : {}),
+        },
+      });
+    }
+    for (const lease of leases) {
+      await tx.scheduledMessage.updateMany({
+        where: { id: { in: sent.filter((entry) => entry.scheduled.leaseOwner === lease).map((entry) => entry.scheduled.id) }, state: "SENDING", leaseOwner: lease },
+        data: { state: "SENT", leaseOwner: null, leaseUntil: null, lastError: null },
+      });
+    }
+  });
+  log.info({ sent: sent.length }, "recovery steps sent");
 }

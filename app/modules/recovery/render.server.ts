@@ -69,14 +69,26 @@ export function pickLocale(templates: Record<string, StepTemplate>, shopperLocal
   return wanted.find((locale): locale is string => Boolean(locale && templates[locale])) ?? Object.keys(templates)[0];
 }
 
+// Parsed templates by source: a worker renders the same few templates thousands of times.
+const parsed = new Map<string, ReturnType<Liquid["parse"]>>();
+function parse(source: string): ReturnType<Liquid["parse"]> {
+  let template = parsed.get(source);
+  if (!template) {
+    template = liquid.parse(source);
+    if (parsed.size > 500) parsed.clear();
+    parsed.set(source, template);
+  }
+  return template;
+}
+
 export async function renderStep(
   template: StepTemplate,
   variables: RecoveryVariables,
   channel: "EMAIL" | "SMS",
 ): Promise<RenderedMessage> {
   const scope = variables as unknown as Record<string, unknown>;
-  const subject = template.subject ? collapse(await liquid.parseAndRender(template.subject, scope)) : null;
-  const text = tidy(await liquid.parseAndRender(template.body, scope));
+  const subject = template.subject ? collapse(await liquid.render(parse(template.subject), scope)) : null;
+  const text = tidy(await liquid.render(parse(template.body), scope));
   return { subject, text, html: channel === "EMAIL" ? textToHtml(text, [variables.recovery_url, variables.shop.policies_url]) : null };
 }
 
