@@ -3,7 +3,16 @@ import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 
 export default tseslint.config(
-  { ignores: ["build/**", "node_modules/**", "app/generated/**", "tests/.tmp/**", "bench/.tmp/**", "extensions/**/assets/*.js"] },
+  {
+    ignores: [
+      "build/**",
+      "node_modules/**",
+      "app/generated/**",
+      "tests/.tmp/**",
+      "bench/.tmp/**",
+      "extensions/**/assets/*.js",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -11,7 +20,10 @@ export default tseslint.config(
     plugins: { "react-hooks": reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "no-restricted-syntax": [
         "error",
@@ -24,7 +36,16 @@ export default tseslint.config(
   },
   {
     // Launchers, tests, benchmarks and config files set up the environment themselves.
-    files: ["server/**", "tests/**", "bench/**", "*.config.ts", "*.config.js", "app/env.server.ts", "**/*.test.ts", "**/*.test.tsx"],
+    files: [
+      "server/**",
+      "tests/**",
+      "bench/**",
+      "*.config.ts",
+      "*.config.js",
+      "app/env.server.ts",
+      "**/*.test.ts",
+      "**/*.test.tsx",
+    ],
     rules: { "no-restricted-syntax": "off" },
   },
 );

@@ -38,7 +38,14 @@ describe("loadEnv", () => {
 
   it("names every missing production variable", () => {
     const problems = problemsOf({ NODE_ENV: "production" });
-    for (const name of ["SHOPIFY_APP_URL", "SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "DATABASE_URL", "INBOUND_EMAIL_SECRET", "ENCRYPTION_KEY"]) {
+    for (const name of [
+      "SHOPIFY_APP_URL",
+      "SHOPIFY_API_KEY",
+      "SHOPIFY_API_SECRET",
+      "DATABASE_URL",
+      "INBOUND_EMAIL_SECRET",
+      "ENCRYPTION_KEY",
+    ]) {
       expect(problems.some((problem) => problem.startsWith(`${name}:`))).toBe(true);
     }
   });
@@ -58,6 +65,8 @@ describe("loadEnv", () => {
   });
 
   it("refuses the demo in production", () => {
-    expect(problemsOf({ ...productionEnv, KINDLY_DEMO: "1" })).toEqual([expect.stringMatching(/^KINDLY_DEMO:.*production/)]);
+    expect(problemsOf({ ...productionEnv, KINDLY_DEMO: "1" })).toEqual([
+      expect.stringMatching(/^KINDLY_DEMO:.*production/),
+    ]);
   });
 });

@@ -20,11 +20,9 @@ const booleanFlag = z
   .optional()
   .transform((value) => value === "1" || value === "true");
 
-const databaseUrl = z
-  .string()
-  .refine((value) => /^(file:.+|postgres(ql)?:\/\/.+)$/.test(value), {
-    message: "must be a SQLite URL (file:./path.sqlite) or a PostgreSQL URL (postgresql://user@host:5432/db)",
-  });
+const databaseUrl = z.string().refine((value) => /^(file:.+|postgres(ql)?:\/\/.+)$/.test(value), {
+  message: "must be a SQLite URL (file:./path.sqlite) or a PostgreSQL URL (postgresql://user@host:5432/db)",
+});
 
 const httpUrl = z
   .string()
@@ -57,7 +55,9 @@ const RawEnvSchema = z.object({
   DATABASE_URL: databaseUrl.optional(),
   SMTP_URL: z
     .string()
-    .refine((value) => /^smtps?:\/\/.+/.test(value), { message: "must be smtp://host:port or smtps://user:pass@host:port" })
+    .refine((value) => /^smtps?:\/\/.+/.test(value), {
+      message: "must be smtp://host:port or smtps://user:pass@host:port",
+    })
     .optional(),
   TWILIO_API_BASE_URL: httpUrl.default("https://api.twilio.com"),
   INBOUND_EMAIL_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
@@ -84,7 +84,9 @@ export type Env = {
 
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid environment. Fix these variables (see .env.example):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(
+      `Invalid environment. Fix these variables (see .env.example):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
     this.name = "EnvError";
   }
 }

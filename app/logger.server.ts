@@ -13,7 +13,16 @@ export function getLogger(): pino.Logger {
   globalThis.__kindlyLogger ??= pino({
     level: getEnv().LOG_LEVEL,
     redact: {
-      paths: ["accessToken", "*.accessToken", "password", "*.password", "authToken", "*.authToken", "secret", "*.secret"],
+      paths: [
+        "accessToken",
+        "*.accessToken",
+        "password",
+        "*.password",
+        "authToken",
+        "*.authToken",
+        "secret",
+        "*.secret",
+      ],
       censor: "[redacted]",
     },
   });

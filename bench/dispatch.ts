@@ -24,7 +24,10 @@ const MESSAGES = option("messages", 100_000);
 const RATE = option("rate", 500);
 const SHOP = "bench-dispatch.myshopify.com";
 
-const sinkProcess = spawn(process.execPath, ["--import", "tsx", "bench/smtp-sink-server.ts"], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+const sinkProcess = spawn(process.execPath, ["--import", "tsx", "bench/smtp-sink-server.ts"], {
+  cwd: ROOT,
+  stdio: ["ignore", "pipe", "inherit"],
+});
 const sinkPort = await new Promise<number>((resolve, reject) => {
   sinkProcess.stdout.on("data", (chunk: Buffer) => {
     const match = /listening (\d+)/.exec(chunk.toString());
@@ -69,7 +72,14 @@ await Promise.all(
   Array.from({ length: 16 }, async () => {
     while (next < baselineCount) {
       const id = `baseline_${next++}`;
-      await sendEmail(shopRow, { messageId: id, replyToken: id, to: "b@example.org", subject: "Hello", text: "Hello", html: "<p>Hello</p>" });
+      await sendEmail(shopRow, {
+        messageId: id,
+        replyToken: id,
+        to: "b@example.org",
+        subject: "Hello",
+        text: "Hello",
+        html: "<p>Hello</p>",
+      });
     }
   }),
 );
@@ -90,7 +100,25 @@ for (let offset = 0; offset < MESSAGES; offset += CHUNK) {
     statements.push(
       {
         sql: `INSERT INTO "Checkout" ("id","shop","token","email","firstName","locale","countryCode","currencyCode","totalPrice","lineItemsJson","recoveryUrl","emailMarketingState","smsMarketingState","status","shopifyUpdatedAt","createdAt","updatedAt") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-        args: [checkoutId, SHOP, randomUUID().replace(/-/g, ""), `shopper${i}@example.org`, "Camille", i % 2 ? "fr" : "en", "FR", "EUR", 59.9, JSON.stringify([{ title: "Linen shirt", quantity: 1, price: "59.90" }]), `https://bench.example/checkouts/${i}/recover`, "SUBSCRIBED", "NOT_SUBSCRIBED", "OPEN", anchor, anchor, anchor],
+        args: [
+          checkoutId,
+          SHOP,
+          randomUUID().replace(/-/g, ""),
+          `shopper${i}@example.org`,
+          "Camille",
+          i % 2 ? "fr" : "en",
+          "FR",
+          "EUR",
+          59.9,
+          JSON.stringify([{ title: "Linen shirt", quantity: 1, price: "59.90" }]),
+          `https://bench.example/checkouts/${i}/recover`,
+          "SUBSCRIBED",
+          "NOT_SUBSCRIBED",
+          "OPEN",
+          anchor,
+          anchor,
+          anchor,
+        ],
       },
       {
         sql: `INSERT INTO "FlowRun" ("id","shop","flowId","subjectType","subjectId","state","holdout","anchorAt","createdAt","updatedAt","recovered") VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
@@ -104,7 +132,9 @@ for (let offset = 0; offset < MESSAGES; offset += CHUNK) {
   }
   await db.batch(statements, "write");
 }
-console.log(`seeded ${MESSAGES} due emails in ${fmt((performance.now() - seedStart) / 1000)} s; due from +5 s at ${RATE}/s`);
+console.log(
+  `seeded ${MESSAGES} due emails in ${fmt((performance.now() - seedStart) / 1000)} s; due from +5 s at ${RATE}/s`,
+);
 
 const { registerRecoveryWork } = await import("../app/modules/recovery/work.server");
 const { startWorker } = await import("../app/jobs/worker.server");
@@ -116,7 +146,9 @@ const deadline = Date.now() + (MESSAGES / RATE) * 1000 * 3 + 60_000;
 let sent = 0;
 while (Date.now() < deadline) {
   await new Promise((resolve) => setTimeout(resolve, 2_000));
-  const rows = await db.execute(`SELECT COUNT(*) AS n FROM "ScheduledMessage" WHERE "state" IN ('SENT','FAILED','SKIPPED','REVIEW')`);
+  const rows = await db.execute(
+    `SELECT COUNT(*) AS n FROM "ScheduledMessage" WHERE "state" IN ('SENT','FAILED','SKIPPED','REVIEW')`,
+  );
   sent = Number(rows.rows[0].n);
   if (sent >= MESSAGES) break;
 }
@@ -130,10 +162,16 @@ const states = await db.execute(`SELECT "state", COUNT(*) AS n FROM "ScheduledMe
 const late = summarize(lateness.rows.map((row) => Number(row.late)));
 
 console.log(`Dispatch of ${MESSAGES} recovery emails due at ${RATE}/s, one worker, SQLite, loopback SMTP sink`);
-console.log(`  sent: ${late.count} in ${fmt(elapsed)} s after the first became due = ${fmt(late.count / elapsed)} messages/s`);
-console.log(`  lateness (sent - due): p50 ${fmt(late.p50, 0)} ms, p95 ${fmt(late.p95, 0)} ms, p99 ${fmt(late.p99, 0)} ms, max ${fmt(late.max, 0)} ms`);
+console.log(
+  `  sent: ${late.count} in ${fmt(elapsed)} s after the first became due = ${fmt(late.count / elapsed)} messages/s`,
+);
+console.log(
+  `  lateness (sent - due): p50 ${fmt(late.p50, 0)} ms, p95 ${fmt(late.p95, 0)} ms, p99 ${fmt(late.p99, 0)} ms, max ${fmt(late.max, 0)} ms`,
+);
 console.log(`  states: ${states.rows.map((row) => `${row.state}=${row.n}`).join(", ")}`);
 console.log(`  baseline (the email channel alone, 16 in flight, no schedule): ${fmt(baselineRate)} messages/s`);
-console.log(`  targets: >= 500 messages/s -> ${late.count / elapsed >= 500 ? "met" : "NOT met"}; p99 lateness < 2 s -> ${late.p99 < 2000 ? "met" : "NOT met"}`);
+console.log(
+  `  targets: >= 500 messages/s -> ${late.count / elapsed >= 500 ? "met" : "NOT met"}; p99 lateness < 2 s -> ${late.p99 < 2000 ? "met" : "NOT met"}`,
+);
 sinkProcess.kill("SIGTERM");
 process.exit(0);

@@ -21,7 +21,10 @@ const server = http.createServer((request, response) => {
       response.writeHead(401).end();
       return;
     }
-    await db.execute({ sql: "INSERT OR IGNORE INTO deliveries (event_id, body) VALUES (?, ?)", args: [String(request.headers["x-shopify-event-id"]), body.toString("utf8")] });
+    await db.execute({
+      sql: "INSERT OR IGNORE INTO deliveries (event_id, body) VALUES (?, ?)",
+      args: [String(request.headers["x-shopify-event-id"]), body.toString("utf8")],
+    });
     response.writeHead(200).end();
   });
 });

@@ -58,8 +58,15 @@ function signedRequest(url: string, body: string) {
   });
 }
 
-async function startProcess(command: string[], env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn("npx", ["tsx", ...command], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+async function startProcess(
+  command: string[],
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn("npx", ["tsx", ...command], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let output = "";
     child.stdout!.on("data", (chunk: Buffer) => {
@@ -109,7 +116,10 @@ async function closedLoop(url: string, connections: number, seconds: number) {
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (performance.now() < deadline) {
-        const response = await signedRequest(url, checkoutBody(randomUUID().replace(/-/g, ""), new Date().toISOString()));
+        const response = await signedRequest(
+          url,
+          checkoutBody(randomUUID().replace(/-/g, ""), new Date().toISOString()),
+        );
         await response.arrayBuffer();
         if (response.status === 200) done++;
         else failures++;
@@ -123,7 +133,10 @@ ensureBuild();
 const appDb = freshDatabase("ingest-app");
 // The shop has recovery switched on, so every checkout is enrolled (the realistic, heavier path).
 const seed = createClient({ url: appDb });
-await seed.execute({ sql: `INSERT INTO "Shop" ("shop","name","updatedAt") VALUES (?, 'Bench', CURRENT_TIMESTAMP)`, args: [SHOP] });
+await seed.execute({
+  sql: `INSERT INTO "Shop" ("shop","name","updatedAt") VALUES (?, 'Bench', CURRENT_TIMESTAMP)`,
+  args: [SHOP],
+});
 const app = await startProcess(["bench/ingest-app-server.ts"], {
   DATABASE_URL: appDb,
   SHOPIFY_API_SECRET: SECRET,
@@ -136,7 +149,10 @@ const app = await startProcess(["bench/ingest-app-server.ts"], {
   BENCH_SHOP: SHOP,
 });
 const baselineDb = freshDatabase("ingest-baseline");
-const baseline = await startProcess(["bench/ingest-baseline-server.ts"], { DATABASE_URL: baselineDb, SHOPIFY_API_SECRET: SECRET });
+const baseline = await startProcess(["bench/ingest-baseline-server.ts"], {
+  DATABASE_URL: baselineDb,
+  SHOPIFY_API_SECRET: SECRET,
+});
 
 try {
   const appUrl = `http://127.0.0.1:${app.port}/webhooks/checkouts/update`;
@@ -153,10 +169,18 @@ try {
     `SELECT (SELECT COUNT(*) FROM "Checkout") AS checkouts, (SELECT COUNT(*) FROM "ScheduledMessage") AS scheduled, (SELECT COUNT(*) FROM "WebhookEvent") AS events`,
   );
 
-  console.log(`Webhook ingest on SQLite, ${RATE} req/s for ${SECONDS} s (open loop), then max throughput (16 connections, 5 s)`);
-  console.log(`  Kindly   at ${RATE}/s: p50 ${fmt(appAtRate.p50)} ms, p95 ${fmt(appAtRate.p95)} ms, p99 ${fmt(appAtRate.p99)} ms, max ${fmt(appAtRate.max)} ms, achieved ${fmt(appAtRate.achievedRate)}/s, failures ${appAtRate.failures}`);
-  console.log(`  baseline at ${RATE}/s: p50 ${fmt(baselineAtRate.p50)} ms, p95 ${fmt(baselineAtRate.p95)} ms, p99 ${fmt(baselineAtRate.p99)} ms, max ${fmt(baselineAtRate.max)} ms, failures ${baselineAtRate.failures}`);
-  console.log(`  max throughput: Kindly ${fmt(appMax.requestsPerSecond)} req/s, baseline ${fmt(baselineMax.requestsPerSecond)} req/s, ratio ${fmt((100 * appMax.requestsPerSecond) / baselineMax.requestsPerSecond)} %`);
+  console.log(
+    `Webhook ingest on SQLite, ${RATE} req/s for ${SECONDS} s (open loop), then max throughput (16 connections, 5 s)`,
+  );
+  console.log(
+    `  Kindly   at ${RATE}/s: p50 ${fmt(appAtRate.p50)} ms, p95 ${fmt(appAtRate.p95)} ms, p99 ${fmt(appAtRate.p99)} ms, max ${fmt(appAtRate.max)} ms, achieved ${fmt(appAtRate.achievedRate)}/s, failures ${appAtRate.failures}`,
+  );
+  console.log(
+    `  baseline at ${RATE}/s: p50 ${fmt(baselineAtRate.p50)} ms, p95 ${fmt(baselineAtRate.p95)} ms, p99 ${fmt(baselineAtRate.p99)} ms, max ${fmt(baselineAtRate.max)} ms, failures ${baselineAtRate.failures}`,
+  );
+  console.log(
+    `  max throughput: Kindly ${fmt(appMax.requestsPerSecond)} req/s, baseline ${fmt(baselineMax.requestsPerSecond)} req/s, ratio ${fmt((100 * appMax.requestsPerSecond) / baselineMax.requestsPerSecond)} %`,
+  );
   console.log(`  queued: ${JSON.stringify(counts.rows[0])}`);
   app.child.kill("SIGTERM");
   // The worker side: drain the queued deliveries (parse, upsert checkout, enroll with four scheduled steps).
@@ -177,8 +201,12 @@ try {
   const after = await createClient({ url: appDb }).execute(
     `SELECT (SELECT COUNT(*) FROM "Checkout") AS checkouts, (SELECT COUNT(*) FROM "ScheduledMessage") AS scheduled, (SELECT COUNT(*) FROM "WebhookEvent" WHERE "status" = 'PROCESSED') AS processed`,
   );
-  console.log(`  worker drain: ${drained} deliveries in ${fmt(drainSeconds)} s = ${fmt(drained / drainSeconds)} /s (one worker) -> ${JSON.stringify(after.rows[0])}`);
-  console.log(`  targets: p99 < 50 ms at 200 req/s -> ${appAtRate.p99 < 50 ? "met" : "NOT met"}; throughput >= 50 % of baseline -> ${appMax.requestsPerSecond >= baselineMax.requestsPerSecond / 2 ? "met" : "NOT met"}`);
+  console.log(
+    `  worker drain: ${drained} deliveries in ${fmt(drainSeconds)} s = ${fmt(drained / drainSeconds)} /s (one worker) -> ${JSON.stringify(after.rows[0])}`,
+  );
+  console.log(
+    `  targets: p99 < 50 ms at 200 req/s -> ${appAtRate.p99 < 50 ? "met" : "NOT met"}; throughput >= 50 % of baseline -> ${appMax.requestsPerSecond >= baselineMax.requestsPerSecond / 2 ? "met" : "NOT met"}`,
+  );
 } finally {
   app.child.kill("SIGTERM");
   baseline.child.kill("SIGTERM");

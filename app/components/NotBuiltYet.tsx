@@ -4,15 +4,7 @@ import { BlockStack, Card, Layout, List, Page, Text } from "@shopify/polaris";
  * An honest empty state for a page whose feature has not shipped yet: what it will do, and nothing made up.
  * (No illustration: images from Shopify's CDN cannot load outside Shopify, and this page should not fake them.)
  */
-export function NotBuiltYet({
-  title,
-  summary,
-  upcoming,
-}: {
-  title: string;
-  summary: string;
-  upcoming: string[];
-}) {
+export function NotBuiltYet({ title, summary, upcoming }: { title: string; summary: string; upcoming: string[] }) {
   return (
     <Page title={title}>
       <Layout>

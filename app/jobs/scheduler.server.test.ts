@@ -90,7 +90,11 @@ describe("transitions", () => {
     expect(await markExpiredLeasesForReview(new Date(now.getTime() + LEASE_MS - 1))).toBe(0);
     expect(await markExpiredLeasesForReview(new Date(now.getTime() + LEASE_MS + 1))).toBe(2);
     const states = await prisma.scheduledMessage.findMany({ where: { shop }, orderBy: { stepPosition: "asc" } });
-    expect(states.map((row) => [row.state, row.attempts])).toEqual([["SENT", 1], ["REVIEW", 1], ["PENDING", 0]]);
+    expect(states.map((row) => [row.state, row.attempts])).toEqual([
+      ["SENT", 1],
+      ["REVIEW", 1],
+      ["PENDING", 0],
+    ]);
     // The dead worker waking up cannot overwrite either state.
     expect(await markSent(batch[1])).toBe(false);
     expect(await markSending(batch[2])).toBe(false);

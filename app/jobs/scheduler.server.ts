@@ -26,7 +26,11 @@ export function backoffMs(attempt: number): number {
   return Math.min(60_000 * 2 ** Math.max(0, attempt - 1), 3_600_000);
 }
 
-export async function claimDueMessages(options: { now: Date; workerId: string; limit: number }): Promise<ScheduledMessage[]> {
+export async function claimDueMessages(options: {
+  now: Date;
+  workerId: string;
+  limit: number;
+}): Promise<ScheduledMessage[]> {
   const lease = `${options.workerId}:${randomUUID()}`;
   const leaseUntil = new Date(options.now.getTime() + LEASE_MS);
   const claimed = await prisma.$executeRaw`
@@ -40,7 +44,10 @@ export async function claimDueMessages(options: { now: Date; workerId: string; l
               LIMIT ${options.limit})
        AND "state" = 'PENDING'`;
   if (claimed === 0) return [];
-  return prisma.scheduledMessage.findMany({ where: { leaseOwner: lease, state: "CLAIMED" }, orderBy: { dueAt: "asc" } });
+  return prisma.scheduledMessage.findMany({
+    where: { leaseOwner: lease, state: "CLAIMED" },
+    orderBy: { dueAt: "asc" },
+  });
 }
 
 /**
@@ -55,7 +62,10 @@ export async function markExpiredLeasesForReview(now: Date): Promise<number> {
   });
   const review = await prisma.scheduledMessage.updateMany({
     where: { state: "SENDING", leaseUntil: { lt: now } },
-    data: { state: "REVIEW", lastError: "The worker stopped while sending: delivery unknown, not resent automatically" },
+    data: {
+      state: "REVIEW",
+      lastError: "The worker stopped while sending: delivery unknown, not resent automatically",
+    },
   });
   return released.count + review.count;
 }
@@ -64,7 +74,10 @@ export async function markExpiredLeasesForReview(now: Date): Promise<number> {
  * Every transition checks the lease, so a worker that lost its row (lease expired, row released or set aside)
  * can never overwrite a newer state.
  */
-function owned(row: Pick<ScheduledMessage, "id" | "leaseOwner">, state: "CLAIMED" | "SENDING" | Array<"CLAIMED" | "SENDING">) {
+function owned(
+  row: Pick<ScheduledMessage, "id" | "leaseOwner">,
+  state: "CLAIMED" | "SENDING" | Array<"CLAIMED" | "SENDING">,
+) {
   return { id: row.id, state: Array.isArray(state) ? { in: state } : state, leaseOwner: row.leaseOwner };
 }
 

@@ -44,7 +44,10 @@ export function registeredDueWork(): string[] {
  * Runs every registered kind of work until none has anything due at `now`: what a worker does between sleeps,
  * without the loop. Tests and the demo's clock use it to make "due work runs" deterministic.
  */
-export async function runDueWorkUntilIdle(context: { now: Date; workerId?: string }, maxPasses = 1000): Promise<number> {
+export async function runDueWorkUntilIdle(
+  context: { now: Date; workerId?: string },
+  maxPasses = 1000,
+): Promise<number> {
   let total = 0;
   for (let pass = 0; pass < maxPasses; pass++) {
     let handled = 0;

@@ -14,7 +14,15 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export default function Landing() {
   const { showForm } = useLoaderData<typeof loader>();
   return (
-    <main style={{ fontFamily: "system-ui, sans-serif", maxWidth: 640, margin: "48px auto", padding: "0 16px", lineHeight: 1.5 }}>
+    <main
+      style={{
+        fontFamily: "system-ui, sans-serif",
+        maxWidth: 640,
+        margin: "48px auto",
+        padding: "0 16px",
+        lineHeight: 1.5,
+      }}
+    >
       <h1>Kindly</h1>
       <p>
         Customer care for Shopify stores: helpful abandoned-checkout conversations, one inbox for chat, email and SMS,
@@ -25,7 +33,12 @@ export default function Landing() {
           <label htmlFor="shop" style={{ display: "block", marginBottom: 4 }}>
             Shop domain
           </label>
-          <input id="shop" name="shop" placeholder="my-shop.myshopify.com" style={{ minHeight: 44, width: "100%", padding: "0 8px" }} />
+          <input
+            id="shop"
+            name="shop"
+            placeholder="my-shop.myshopify.com"
+            style={{ minHeight: 44, width: "100%", padding: "0 8px" }}
+          />
           <button type="submit" style={{ marginTop: 8, minHeight: 44, padding: "0 16px" }}>
             Log in
           </button>

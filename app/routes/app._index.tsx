@@ -58,8 +58,8 @@ export default function Dashboard() {
               </Text>
               <Text as="p" tone="subdued">
                 Recovery rate, recovered revenue, reply rate, first response time, SLA, CSAT and lifetime value appear
-                here once recovery, the inbox and customer segments are running. Until then there is nothing to
-                report, so Kindly shows no numbers rather than made-up ones.
+                here once recovery, the inbox and customer segments are running. Until then there is nothing to report,
+                so Kindly shows no numbers rather than made-up ones.
               </Text>
             </BlockStack>
           </Card>

@@ -33,21 +33,48 @@ export default function SettingsPage() {
                   Current settings
                 </Text>
                 <dl style={{ display: "grid", gap: "12px", margin: 0 }}>
-                  <Row label="Sender" value={settings.senderEmail ? `${settings.senderName ?? ""} <${settings.senderEmail}>` : "Not configured"} />
-                  <Row label="Email delivery (SMTP)" value={settings.smtpConfigured ? "Configured" : "Not configured"} />
-                  <Row label="SMS (Twilio)" value={settings.smsConfigured ? `Configured, sending from ${settings.twilioFromNumber ?? "?"}` : "Not configured"} />
+                  <Row
+                    label="Sender"
+                    value={
+                      settings.senderEmail ? `${settings.senderName ?? ""} <${settings.senderEmail}>` : "Not configured"
+                    }
+                  />
+                  <Row
+                    label="Email delivery (SMTP)"
+                    value={settings.smtpConfigured ? "Configured" : "Not configured"}
+                  />
+                  <Row
+                    label="SMS (Twilio)"
+                    value={
+                      settings.smsConfigured
+                        ? `Configured, sending from ${settings.twilioFromNumber ?? "?"}`
+                        : "Not configured"
+                    }
+                  />
                   <Row label="Quiet hours" value={settings.quietHours} />
-                  <Row label="Frequency cap" value={`At most one recovery sequence per contact every ${settings.frequencyCapHours} h`} />
-                  <Row label="Consent policy" value={settings.consentPolicy === "SUBSCRIBED_ONLY" ? "Only contacts subscribed to marketing" : settings.consentPolicy} />
+                  <Row
+                    label="Frequency cap"
+                    value={`At most one recovery sequence per contact every ${settings.frequencyCapHours} h`}
+                  />
+                  <Row
+                    label="Consent policy"
+                    value={
+                      settings.consentPolicy === "SUBSCRIBED_ONLY"
+                        ? "Only contacts subscribed to marketing"
+                        : settings.consentPolicy
+                    }
+                  />
                   <Row label="Support targets" value={settings.sla} />
                 </dl>
                 <Text as="p" tone="subdued">
-                  Editing these settings arrives with the settings page; secrets are never shown here, only whether
-                  they are set.
+                  Editing these settings arrives with the settings page; secrets are never shown here, only whether they
+                  are set.
                 </Text>
               </BlockStack>
             ) : (
-              <Text as="p">This shop has no settings yet: open Kindly from the Shopify admin to finish installing.</Text>
+              <Text as="p">
+                This shop has no settings yet: open Kindly from the Shopify admin to finish installing.
+              </Text>
             )}
           </Card>
         </Layout.Section>

@@ -22,7 +22,13 @@ export default function Login() {
       <h1>Log in to Kindly</h1>
       <Form method="post">
         <label htmlFor="shop">Shop domain</label>
-        <input id="shop" name="shop" autoComplete="on" aria-describedby={error ? "shop-error" : undefined} style={{ display: "block", minHeight: 44, width: "100%" }} />
+        <input
+          id="shop"
+          name="shop"
+          autoComplete="on"
+          aria-describedby={error ? "shop-error" : undefined}
+          style={{ display: "block", minHeight: 44, width: "100%" }}
+        />
         {error ? (
           <p id="shop-error" role="alert" style={{ color: "#8e1f0b" }}>
             {error}

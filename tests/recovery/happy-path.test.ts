@@ -42,9 +42,16 @@ describe("recovery happy path", () => {
     expect(bench.smtp.messages()[0].subject).toBe("Un dernier mot de Maison Claire");
     expect(stable(bench.smtp.messages()[0].text)).toMatchSnapshot("email 3 text (fr)");
 
-    const states = await prisma.scheduledMessage.findMany({ where: { shop: bench.shop }, orderBy: { stepPosition: "asc" } });
+    const states = await prisma.scheduledMessage.findMany({
+      where: { shop: bench.shop },
+      orderBy: { stepPosition: "asc" },
+    });
     expect(states.map((row) => row.state)).toEqual(["SENT", "SENT", "SENT", "SENT"]);
-    const sentAt = await prisma.message.findMany({ where: { shop: bench.shop }, orderBy: { sentAt: "asc" }, select: { sentAt: true } });
+    const sentAt = await prisma.message.findMany({
+      where: { shop: bench.shop },
+      orderBy: { sentAt: "asc" },
+      select: { sentAt: true },
+    });
     expect(sentAt.map((row) => (row.sentAt!.getTime() - T0.getTime()) / HOUR)).toEqual([1, 4, 24, 72]);
   });
 

@@ -29,13 +29,20 @@ export interface Bench {
   /** Moves the clock and runs whatever became due. */
   advance(ms: number): Promise<void>;
   runWorker(): Promise<number>;
-  deliver(topic: "checkouts/create" | "checkouts/update" | "orders/create", body: object, eventId?: string): Promise<Response>;
+  deliver(
+    topic: "checkouts/create" | "checkouts/update" | "orders/create",
+    body: object,
+    eventId?: string,
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 
 let registered = false;
 
-export async function startBench(shop = `maison-${randomUUID().slice(0, 8)}.myshopify.com`, settings: Record<string, unknown> = {}): Promise<Bench> {
+export async function startBench(
+  shop = `maison-${randomUUID().slice(0, 8)}.myshopify.com`,
+  settings: Record<string, unknown> = {},
+): Promise<Bench> {
   if (!registered) {
     registerRecoveryWork();
     registered = true;
@@ -68,7 +75,11 @@ export async function startBench(shop = `maison-${randomUUID().slice(0, 8)}.mysh
   await ensureRecoveryFlow(prisma, shop, { enabled: true });
 
   const runWorker = () => runDueWorkUntilIdle({ now: clock.now(), workerId: "test-worker" });
-  const routes = { "checkouts/create": checkoutsCreate, "checkouts/update": checkoutsUpdate, "orders/create": ordersCreate };
+  const routes = {
+    "checkouts/create": checkoutsCreate,
+    "checkouts/update": checkoutsUpdate,
+    "orders/create": ordersCreate,
+  };
   return {
     shop,
     clock,
@@ -137,15 +148,36 @@ export function checkoutBody(options: CheckoutOptions = {}) {
     total_price: "89.00",
     abandoned_checkout_url: `https://maison-claire.example/checkouts/${token}/recover?key=secret`,
     line_items: [
-      { title: "Chemise en lin", presentment_title: "Chemise en lin", presentment_variant_title: "Bleu / M", quantity: 1, price: "59.00" },
+      {
+        title: "Chemise en lin",
+        presentment_title: "Chemise en lin",
+        presentment_variant_title: "Bleu / M",
+        quantity: 1,
+        price: "59.00",
+      },
       { title: "Foulard", presentment_title: "Foulard", quantity: 2, price: "15.00" },
     ],
-    billing_address: { first_name: options.firstName ?? "Camille", country_code: options.countryCode ?? "FR", province_code: options.provinceCode ?? null },
-    shipping_address: { first_name: options.firstName ?? "Camille", country_code: options.countryCode ?? "FR", province_code: options.provinceCode ?? null },
+    billing_address: {
+      first_name: options.firstName ?? "Camille",
+      country_code: options.countryCode ?? "FR",
+      province_code: options.provinceCode ?? null,
+    },
+    shipping_address: {
+      first_name: options.firstName ?? "Camille",
+      country_code: options.countryCode ?? "FR",
+      province_code: options.provinceCode ?? null,
+    },
   };
 }
 
-export function orderBody(options: { id?: string; checkoutToken?: string | null; email?: string; phone?: string | null; processedAt: Date; total?: string }) {
+export function orderBody(options: {
+  id?: string;
+  checkoutToken?: string | null;
+  email?: string;
+  phone?: string | null;
+  processedAt: Date;
+  total?: string;
+}) {
   const id = options.id ?? String(820982911946154508n + BigInt(Math.floor(Math.random() * 1e6)));
   return {
     id,

@@ -21,7 +21,10 @@ afterEach(async () => {
 });
 
 async function stepStates() {
-  const rows = await prisma.scheduledMessage.findMany({ where: { shop: bench.shop }, orderBy: [{ createdAt: "asc" }, { stepPosition: "asc" }] });
+  const rows = await prisma.scheduledMessage.findMany({
+    where: { shop: bench.shop },
+    orderBy: [{ createdAt: "asc" }, { stepPosition: "asc" }],
+  });
   return rows.map((row) => [row.stepPosition, row.state, row.skipReason ?? row.deferReason ?? null]);
 }
 
@@ -37,7 +40,10 @@ describe("the sequence stops", () => {
     await bench.deliver("checkouts/create", body);
     await bench.advance(HOUR);
     await bench.advance(HOUR);
-    await bench.deliver("orders/create", orderBody({ checkoutToken: body.token, processedAt: bench.clock.now(), total: "89.00" }));
+    await bench.deliver(
+      "orders/create",
+      orderBody({ checkoutToken: body.token, processedAt: bench.clock.now(), total: "89.00" }),
+    );
     await bench.advance(5 * 24 * HOUR);
     expect(bench.smtp.messages()).toHaveLength(1);
     expect(bench.twilio.messages()).toHaveLength(0);
@@ -48,17 +54,40 @@ describe("the sequence stops", () => {
       [3, "CANCELLED", "ORDER_PLACED"],
     ]);
     const run = await prisma.flowRun.findFirstOrThrow({ where: { shop: bench.shop } });
-    expect(run).toMatchObject({ state: "STOPPED", stopReason: "ORDER_PLACED", recovered: true, attributedStep: 0, attributedChannel: "EMAIL" });
+    expect(run).toMatchObject({
+      state: "STOPPED",
+      stopReason: "ORDER_PLACED",
+      recovered: true,
+      attributedStep: 0,
+      attributedChannel: "EMAIL",
+    });
     expect(Number(run.convertedRevenue)).toBe(89);
-    const report = await recoveryReport(bench.shop, new Date(T0.getTime() - HOUR), new Date(T0.getTime() + 30 * 24 * HOUR));
-    expect(report).toMatchObject({ checkoutsInFlow: 1, contacted: 1, recovered: 1, recoveredRevenue: 89, recoveryRate: 1 });
+    const report = await recoveryReport(
+      bench.shop,
+      new Date(T0.getTime() - HOUR),
+      new Date(T0.getTime() + 30 * 24 * HOUR),
+    );
+    expect(report).toMatchObject({
+      checkoutsInFlow: 1,
+      contacted: 1,
+      recovered: 1,
+      recoveredRevenue: 89,
+      recoveryRate: 1,
+    });
     expect(report.byStep).toEqual([{ step: 0, channel: "EMAIL", recovered: 1, revenue: 89 }]);
   });
 
   it("when the same shopper orders on another checkout (another device): matched by email", async () => {
     await bench.deliver("checkouts/create", checkoutBody());
     await bench.advance(HOUR);
-    await bench.deliver("orders/create", orderBody({ checkoutToken: "another-device-token", email: "Camille@Example.org", processedAt: bench.clock.now() }));
+    await bench.deliver(
+      "orders/create",
+      orderBody({
+        checkoutToken: "another-device-token",
+        email: "Camille@Example.org",
+        processedAt: bench.clock.now(),
+      }),
+    );
     await bench.advance(4 * 24 * HOUR);
     expect(bench.smtp.messages()).toHaveLength(1);
     const run = await prisma.flowRun.findFirstOrThrow({ where: { shop: bench.shop } });
@@ -72,7 +101,10 @@ describe("the sequence stops", () => {
     await bench.deliver("orders/create", orderBody({ checkoutToken: body.token, processedAt: bench.clock.now() }));
     await bench.advance(4 * 24 * HOUR);
     expect(bench.smtp.messages()).toHaveLength(0);
-    expect(await prisma.flowRun.findFirstOrThrow({ where: { shop: bench.shop } })).toMatchObject({ recovered: false, attributedStep: null });
+    expect(await prisma.flowRun.findFirstOrThrow({ where: { shop: bench.shop } })).toMatchObject({
+      recovered: false,
+      attributedStep: null,
+    });
   });
 
   it("an order that arrives before its checkout still completes it: no sequence starts", async () => {
@@ -81,7 +113,9 @@ describe("the sequence stops", () => {
     await bench.deliver("checkouts/create", body);
     await bench.advance(4 * 24 * HOUR);
     expect(bench.smtp.messages()).toHaveLength(0);
-    expect(await prisma.checkout.findFirstOrThrow({ where: { shop: bench.shop } })).toMatchObject({ status: "COMPLETED" });
+    expect(await prisma.checkout.findFirstOrThrow({ where: { shop: bench.shop } })).toMatchObject({
+      status: "COMPLETED",
+    });
   });
 
   it("when the shopper replies by email at +5 h: the conversation is recorded and nothing more is sent", async () => {
@@ -117,7 +151,10 @@ describe("the sequence stops", () => {
       [2, "CANCELLED", "REPLIED"],
       [3, "CANCELLED", "REPLIED"],
     ]);
-    const conversation = await prisma.conversation.findFirstOrThrow({ where: { shop: bench.shop }, include: { messages: true } });
+    const conversation = await prisma.conversation.findFirstOrThrow({
+      where: { shop: bench.shop },
+      include: { messages: true },
+    });
     expect(conversation.channel).toBe("EMAIL");
     expect(conversation.messages[0].body).toContain("Ma carte a été refusée");
   });
@@ -127,12 +164,21 @@ describe("the sequence stops", () => {
     await bench.advance(4 * HOUR);
     expect(bench.twilio.messages()).toHaveLength(1);
     const sendInbound = async (text: string) => {
-      const params = { From: "+33612345678", To: "+33700000001", Body: text, MessageSid: `SM${"0".repeat(31)}${text.length}`, AccountSid: bench.twilio.accountSid };
+      const params = {
+        From: "+33612345678",
+        To: "+33700000001",
+        Body: text,
+        MessageSid: `SM${"0".repeat(31)}${text.length}`,
+        AccountSid: bench.twilio.accountSid,
+      };
       const url = `${getEnv().SHOPIFY_APP_URL}/inbound/sms`;
       return inboundSms({
         request: new Request(url, {
           method: "POST",
-          headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilioSignature(bench.twilio.authToken, url, params) },
+          headers: {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": twilioSignature(bench.twilio.authToken, url, params),
+          },
           body: new URLSearchParams(params).toString(),
         }),
         params: {},
@@ -150,7 +196,10 @@ describe("the sequence stops", () => {
 
     expect((await sendInbound("STOP")).status).toBe(200);
     // A new checkout from the same number: the email goes, the SMS never does.
-    await bench.deliver("checkouts/create", checkoutBody({ email: "camille.autre@example.org", updatedAt: bench.clock.now(), createdAt: bench.clock.now() }));
+    await bench.deliver(
+      "checkouts/create",
+      checkoutBody({ email: "camille.autre@example.org", updatedAt: bench.clock.now(), createdAt: bench.clock.now() }),
+    );
     await bench.advance(5 * HOUR);
     expect(bench.twilio.messages()).toHaveLength(1);
     const states = await stepStates();
@@ -170,7 +219,11 @@ describe("engagement decides the SMS", () => {
     await bench.advance(HOUR);
     const token = linkFrom(bench.smtp.messages()[0].html ?? "", "c");
     bench.clock.advance(30 * 60_000);
-    const response = await clickLoader({ request: new Request(`https://kindly.test/t/c/${token}`, { headers: { "User-Agent": IPHONE_SAFARI } }), params: { token }, context: {} });
+    const response = await clickLoader({
+      request: new Request(`https://kindly.test/t/c/${token}`, { headers: { "User-Agent": IPHONE_SAFARI } }),
+      params: { token },
+      context: {},
+    });
     expect(response.status).toBe(302);
     await bench.advance(3 * HOUR);
     expect(bench.twilio.messages()).toHaveLength(0);
@@ -181,10 +234,16 @@ describe("engagement decides the SMS", () => {
     await bench.deliver("checkouts/create", checkoutBody());
     await bench.advance(HOUR);
     const token = linkFrom(bench.smtp.messages()[0].html ?? "", "o");
-    await openLoader({ request: new Request(`https://kindly.test/t/o/${token}`, { headers: { "User-Agent": "Mozilla/5.0" } }), params: { token }, context: {} });
+    await openLoader({
+      request: new Request(`https://kindly.test/t/o/${token}`, { headers: { "User-Agent": "Mozilla/5.0" } }),
+      params: { token },
+      context: {},
+    });
     await bench.advance(3 * HOUR);
     expect(bench.twilio.messages()).toHaveLength(1);
-    expect(await prisma.messageEvent.findMany({ where: { shop: bench.shop }, select: { type: true } })).toEqual([{ type: "MACHINE_OPEN" }]);
+    expect(await prisma.messageEvent.findMany({ where: { shop: bench.shop }, select: { type: true } })).toEqual([
+      { type: "MACHINE_OPEN" },
+    ]);
   });
 });
 
@@ -212,7 +271,11 @@ describe("consent, quiet hours and the 48 h SMS window", () => {
     await bench.advance(4 * HOUR);
     expect(bench.twilio.messages()).toHaveLength(0);
     const deferred = await prisma.scheduledMessage.findFirstOrThrow({ where: { shop: bench.shop, stepPosition: 1 } });
-    expect(deferred).toMatchObject({ state: "PENDING", deferReason: "QUIET_HOURS", dueAt: new Date("2026-11-25T07:00:00Z") });
+    expect(deferred).toMatchObject({
+      state: "PENDING",
+      deferReason: "QUIET_HOURS",
+      dueAt: new Date("2026-11-25T07:00:00Z"),
+    });
     expect(deferred.originalDueAt).toEqual(new Date("2026-11-24T21:30:00Z"));
     bench.clock.set(new Date("2026-11-25T06:59:00Z"));
     await bench.runWorker();
@@ -263,7 +326,13 @@ describe("duplicates and order of delivery", () => {
   });
 
   it("a signed but unusable payload is answered 200 and stored as rejected, with nothing else written", async () => {
-    const request = webhookRequest({ appUrl: "https://kindly.test", apiSecret: "test-api-secret", topic: "checkouts/create", shop: bench.shop, body: "{not json" });
+    const request = webhookRequest({
+      appUrl: "https://kindly.test",
+      apiSecret: "test-api-secret",
+      topic: "checkouts/create",
+      shop: bench.shop,
+      body: "{not json",
+    });
     expect((await checkoutsCreate({ request, params: {}, context: {} })).status).toBe(200);
     const noContact = webhookRequest({
       appUrl: "https://kindly.test",
@@ -282,7 +351,13 @@ describe("duplicates and order of delivery", () => {
   });
 
   it("a bad HMAC gets 401 and stores nothing", async () => {
-    const request = webhookRequest({ appUrl: "https://kindly.test", apiSecret: "not-the-secret", topic: "checkouts/create", shop: bench.shop, body: JSON.stringify(checkoutBody()) });
+    const request = webhookRequest({
+      appUrl: "https://kindly.test",
+      apiSecret: "not-the-secret",
+      topic: "checkouts/create",
+      shop: bench.shop,
+      body: JSON.stringify(checkoutBody()),
+    });
     const outcome = await checkoutsCreate({ request, params: {}, context: {} }).catch((thrown: unknown) => thrown);
     expect(outcome).toBeInstanceOf(Response);
     expect((outcome as Response).status).toBe(401);
@@ -304,7 +379,9 @@ describe("delivery failures", () => {
     try {
       await bench.advance(2 * 60_000);
       expect(revived.messages()).toHaveLength(1);
-      expect(await prisma.scheduledMessage.findFirstOrThrow({ where: { shop: bench.shop, stepPosition: 0 } })).toMatchObject({ state: "SENT", attempts: 3 });
+      expect(
+        await prisma.scheduledMessage.findFirstOrThrow({ where: { shop: bench.shop, stepPosition: 0 } }),
+      ).toMatchObject({ state: "SENT", attempts: 3 });
     } finally {
       await revived.close();
     }
@@ -327,7 +404,9 @@ describe("delivery failures", () => {
     const failed = await prisma.scheduledMessage.findFirstOrThrow({ where: { shop: bench.shop, stepPosition: 0 } });
     expect(failed.state).toBe("FAILED");
     expect(failed.lastError).toBeTruthy();
-    expect(await prisma.message.findFirstOrThrow({ where: { scheduledId: failed.id } })).toMatchObject({ status: "FAILED" });
+    expect(await prisma.message.findFirstOrThrow({ where: { scheduledId: failed.id } })).toMatchObject({
+      status: "FAILED",
+    });
   });
 });
 
@@ -335,7 +414,8 @@ describe("holdout", () => {
   it("a checkout in the holdout receives nothing, and its conversion is counted against the others", async () => {
     await prisma.flow.updateMany({ where: { shop: bench.shop }, data: { holdoutPercent: 50 } });
     const tokens = Array.from({ length: 12 }, (_, i) => `holdout-token-${i}`);
-    for (const token of tokens) await bench.deliver("checkouts/create", checkoutBody({ token, email: `${token}@example.org`, phone: null }));
+    for (const token of tokens)
+      await bench.deliver("checkouts/create", checkoutBody({ token, email: `${token}@example.org`, phone: null }));
     const runs = await prisma.flowRun.findMany({ where: { shop: bench.shop } });
     const held = runs.filter((run) => run.holdout);
     expect(held.length).toBeGreaterThan(0);
@@ -343,7 +423,10 @@ describe("holdout", () => {
     await bench.advance(HOUR);
     expect(bench.smtp.messages()).toHaveLength(12 - held.length);
     // Same assignment on a second delivery of the same checkout.
-    await bench.deliver("checkouts/update", { ...checkoutBody({ token: tokens[0], email: `${tokens[0]}@example.org`, phone: null }), updated_at: bench.clock.now().toISOString() });
+    await bench.deliver("checkouts/update", {
+      ...checkoutBody({ token: tokens[0], email: `${tokens[0]}@example.org`, phone: null }),
+      updated_at: bench.clock.now().toISOString(),
+    });
     expect(await prisma.flowRun.count({ where: { shop: bench.shop, holdout: true } })).toBe(held.length);
   });
 });

@@ -18,7 +18,9 @@ export async function findInEveryTable(needles: string[]): Promise<string[]> {
     const delegate = (prisma as unknown as Record<string, { findMany: () => Promise<unknown[]> }>)[lowerFirst(model)];
     const rows = await delegate.findMany();
     for (const row of rows) {
-      const text = JSON.stringify(row, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value)).toLowerCase();
+      const text = JSON.stringify(row, (_key, value: unknown) =>
+        typeof value === "bigint" ? value.toString() : value,
+      ).toLowerCase();
       for (const needle of lowered) {
         if (text.includes(needle)) found.push(`${model}: ${needle} in ${text.slice(0, 200)}`);
       }
@@ -38,7 +40,9 @@ export async function rowsForShop(shop: string): Promise<Record<string, number>>
     counts[model] = rows.filter(
       (row) =>
         row.shop === shop ||
-        JSON.stringify(row, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value)).includes(shop),
+        JSON.stringify(row, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value)).includes(
+          shop,
+        ),
     ).length;
   }
   return counts;

@@ -15,7 +15,14 @@ export async function createShop(shop = `shop-${next()}.myshopify.com`, data: Re
 
 export async function createSession(shop: string) {
   return prisma.session.create({
-    data: { id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: `token-${randomUUID()}`, scope: "read_orders" },
+    data: {
+      id: `offline_${shop}`,
+      shop,
+      state: "",
+      isOnline: false,
+      accessToken: `token-${randomUUID()}`,
+      scope: "read_orders",
+    },
   });
 }
 
@@ -45,7 +52,11 @@ export function person(overrides: Partial<PersonFixture> = {}): PersonFixture {
  * scheduled and a sent message (with events), a conversation, a data-request export, a suppression and a webhook
  * payload that mentions them.
  */
-export async function createCustomerFootprint(shop: string, who: PersonFixture, now = new Date("2026-11-20T10:00:00Z")) {
+export async function createCustomerFootprint(
+  shop: string,
+  who: PersonFixture,
+  now = new Date("2026-11-20T10:00:00Z"),
+) {
   const customer = await prisma.customer.create({
     data: {
       shop,
@@ -97,13 +108,27 @@ export async function createCustomerFootprint(shop: string, who: PersonFixture, 
       name: "Abandoned checkout",
       enabled: true,
       steps: {
-        create: [{ position: 0, delayMinutes: 60, channel: "EMAIL", templatesJson: JSON.stringify({ en: { subject: "Hi", body: "Hi" } }) }],
+        create: [
+          {
+            position: 0,
+            delayMinutes: 60,
+            channel: "EMAIL",
+            templatesJson: JSON.stringify({ en: { subject: "Hi", body: "Hi" } }),
+          },
+        ],
       },
     },
     update: {},
   });
   const run = await prisma.flowRun.create({
-    data: { shop, flowId: flow.id, subjectType: "CHECKOUT", subjectId: checkout.id, customerId: customer.id, anchorAt: now },
+    data: {
+      shop,
+      flowId: flow.id,
+      subjectType: "CHECKOUT",
+      subjectId: checkout.id,
+      customerId: customer.id,
+      anchorAt: now,
+    },
   });
   const scheduled = await prisma.scheduledMessage.create({
     data: { shop, runId: run.id, stepPosition: 0, channel: "EMAIL", dueAt: now, state: "SENT" },
@@ -136,7 +161,15 @@ export async function createCustomerFootprint(shop: string, who: PersonFixture, 
       contactEmail: who.email,
       lastMessageAt: now,
       messages: {
-        create: [{ shop, author: "SHOPPER", authorName: who.firstName, channel: "EMAIL", body: `It's ${who.firstName}, my card was declined` }],
+        create: [
+          {
+            shop,
+            author: "SHOPPER",
+            authorName: who.firstName,
+            channel: "EMAIL",
+            body: `It's ${who.firstName}, my card was declined`,
+          },
+        ],
       },
     },
   });

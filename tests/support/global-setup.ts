@@ -37,7 +37,10 @@ export default function setup(project: TestProject): () => void {
 
   const serverBuild = path.join(ROOT, "build", "server", "index.js");
   const builtAt = fs.existsSync(serverBuild) ? fs.statSync(serverBuild).mtimeMs : 0;
-  const sourcesAt = Math.max(newestMtime(path.join(ROOT, "app")), fs.statSync(path.join(ROOT, "vite.config.ts")).mtimeMs);
+  const sourcesAt = Math.max(
+    newestMtime(path.join(ROOT, "app")),
+    fs.statSync(path.join(ROOT, "vite.config.ts")).mtimeMs,
+  );
   if (builtAt < sourcesAt) {
     execFileSync("npx", ["remix", "vite:build"], { cwd: ROOT, stdio: "pipe" });
   }

@@ -31,7 +31,11 @@ export async function recordDataRequest(
     tx.checkout.findMany({
       where: {
         shop,
-        OR: [...byCustomer, ...(emails.length ? [{ email: { in: emails } }] : []), ...(phones.length ? [{ phone: { in: phones } }] : [])],
+        OR: [
+          ...byCustomer,
+          ...(emails.length ? [{ email: { in: emails } }] : []),
+          ...(phones.length ? [{ phone: { in: phones } }] : []),
+        ],
       },
     }),
     tx.message.findMany({

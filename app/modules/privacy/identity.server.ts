@@ -13,7 +13,11 @@ export function identityFromPayload(payload: unknown): CustomerIdentity | null {
   const customer = (payload as { customer?: unknown }).customer;
   if (typeof customer !== "object" || customer === null) return null;
   const { id, email, phone } = customer as { id?: unknown; email?: unknown; phone?: unknown };
-  const identity = { shopifyCustomerId: toGid("Customer", id), email: normalizeEmail(email), phone: normalizePhone(phone) };
+  const identity = {
+    shopifyCustomerId: toGid("Customer", id),
+    email: normalizeEmail(email),
+    phone: normalizePhone(phone),
+  };
   return identity.shopifyCustomerId || identity.email || identity.phone ? identity : null;
 }
 

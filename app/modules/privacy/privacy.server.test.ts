@@ -25,16 +25,20 @@ describe("customers/redact", () => {
     expect((await findInEveryTable(needlesOf(target))).length).toBeGreaterThan(5);
 
     const summary = await prisma.$transaction((tx) =>
-      redactCustomer(
-        tx,
-        shop,
-        { shopifyCustomerId: target.shopifyId, email: target.email, phone: target.phone },
-        [footprint.orderGid],
-      ),
+      redactCustomer(tx, shop, { shopifyCustomerId: target.shopifyId, email: target.email, phone: target.phone }, [
+        footprint.orderGid,
+      ]),
     );
 
     expect(await findInEveryTable(needlesOf(target))).toEqual([]);
-    expect(summary).toMatchObject({ customers: 1, checkouts: 1, ordersAnonymised: 1, messages: 1, conversations: 1, webhookPayloads: 1 });
+    expect(summary).toMatchObject({
+      customers: 1,
+      checkouts: 1,
+      ordersAnonymised: 1,
+      messages: 1,
+      conversations: 1,
+      webhookPayloads: 1,
+    });
     // The order stays for revenue figures, with nothing personal on it.
     const order = await prisma.order.findFirstOrThrow({ where: { shop, shopifyId: footprint.orderGid } });
     expect(order).toMatchObject({ email: null, phone: null, customerId: null });
@@ -48,7 +52,9 @@ describe("customers/redact", () => {
     const shop = (await createShop()).shop;
     const guest = person();
     await createCustomerFootprint(shop, guest);
-    await prisma.$transaction((tx) => redactCustomer(tx, shop, { shopifyCustomerId: null, email: guest.email, phone: null }, []));
+    await prisma.$transaction((tx) =>
+      redactCustomer(tx, shop, { shopifyCustomerId: null, email: guest.email, phone: null }, []),
+    );
     expect(await findInEveryTable([guest.email, guest.phone, guest.firstName, guest.lastName])).toEqual([]);
   });
 });
@@ -59,11 +65,16 @@ describe("customers/data_request", () => {
     const who = person();
     const footprint = await createCustomerFootprint(shop, who);
     const id = await prisma.$transaction((tx) =>
-      recordDataRequest(tx, shop, { shopifyCustomerId: who.shopifyId, email: who.email, phone: null }, {
-        requestId: "9999",
-        ordersRequested: [footprint.orderGid],
-        requestedAt: new Date("2026-11-21T09:00:00Z"),
-      }),
+      recordDataRequest(
+        tx,
+        shop,
+        { shopifyCustomerId: who.shopifyId, email: who.email, phone: null },
+        {
+          requestId: "9999",
+          ordersRequested: [footprint.orderGid],
+          requestedAt: new Date("2026-11-21T09:00:00Z"),
+        },
+      ),
     );
     const stored = await prisma.dataRequest.findUniqueOrThrow({ where: { id } });
     const exported = JSON.parse(stored.exportJson);
@@ -74,7 +85,9 @@ describe("customers/data_request", () => {
     expect(exported.messagesSent[0].events).toEqual([{ type: "OPEN", at: expect.any(String) }]);
     expect(exported.messagesSent[0]).not.toHaveProperty("replyToken");
     expect(exported.conversations[0].messages).toHaveLength(1);
-    expect(exported.optOuts).toEqual([{ channel: "SMS", address: who.phone, reason: "STOP", since: expect.any(String) }]);
+    expect(exported.optOuts).toEqual([
+      { channel: "SMS", address: who.phone, reason: "STOP", since: expect.any(String) },
+    ]);
 
     await prisma.$transaction((tx) =>
       redactCustomer(tx, shop, { shopifyCustomerId: who.shopifyId, email: who.email, phone: who.phone }, []),
@@ -115,10 +128,18 @@ describe("app/uninstalled", () => {
     for (let attempt = 0; attempt < 2; attempt++) {
       await prisma.$transaction((tx) => stopShopOnUninstall(tx, shop, now));
       expect(await prisma.session.count({ where: { shop } })).toBe(0);
-      expect(await prisma.shop.findUniqueOrThrow({ where: { shop } })).toMatchObject({ sendingEnabled: false, uninstalledAt: now });
+      expect(await prisma.shop.findUniqueOrThrow({ where: { shop } })).toMatchObject({
+        sendingEnabled: false,
+        uninstalledAt: now,
+      });
       expect(await prisma.scheduledMessage.count({ where: { shop, state: "PENDING" } })).toBe(0);
-      expect(await prisma.scheduledMessage.count({ where: { shop, state: "CANCELLED", skipReason: "APP_UNINSTALLED" } })).toBe(1);
-      expect(await prisma.flowRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ state: "STOPPED", stopReason: "APP_UNINSTALLED" });
+      expect(
+        await prisma.scheduledMessage.count({ where: { shop, state: "CANCELLED", skipReason: "APP_UNINSTALLED" } }),
+      ).toBe(1);
+      expect(await prisma.flowRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+        state: "STOPPED",
+        stopReason: "APP_UNINSTALLED",
+      });
     }
   });
 

@@ -42,15 +42,15 @@ export async function redactCustomer(
   await tx.flowRun.deleteMany({
     where: {
       shop,
-      OR: [
-        ...(checkoutIds.length ? [{ subjectType: "CHECKOUT", subjectId: inList(checkoutIds) }] : []),
-        ...byCustomer,
-      ],
+      OR: [...(checkoutIds.length ? [{ subjectType: "CHECKOUT", subjectId: inList(checkoutIds) }] : []), ...byCustomer],
     },
   });
 
   const messages = await tx.message.deleteMany({
-    where: { shop, OR: [...byCustomer, ...(emails.length || phones.length ? [{ toAddress: inList([...emails, ...phones]) }] : [])] },
+    where: {
+      shop,
+      OR: [...byCustomer, ...(emails.length || phones.length ? [{ toAddress: inList([...emails, ...phones]) }] : [])],
+    },
   });
   const conversations = await tx.conversation.deleteMany({
     where: { shop, OR: [...byCustomer, ...byContact("contactEmail", "contactPhone")] },
@@ -60,7 +60,11 @@ export async function redactCustomer(
   const orders = await tx.order.updateMany({
     where: {
       shop,
-      OR: [...(orderIds.length ? [{ shopifyId: inList(orderIds) }] : []), ...byCustomer, ...byContact("email", "phone")],
+      OR: [
+        ...(orderIds.length ? [{ shopifyId: inList(orderIds) }] : []),
+        ...byCustomer,
+        ...byContact("email", "phone"),
+      ],
     },
     data: { email: null, phone: null, customerId: null, statusPageUrl: null, checkoutToken: null },
   });
@@ -76,7 +80,11 @@ export async function redactCustomer(
   });
 
   // Webhook payloads are cleared once processed; any still held that mention this person are cleared now.
-  const mentions = [...emails, ...phones, ...(identity.shopifyCustomerId ? [identity.shopifyCustomerId.split("/").pop()!] : [])];
+  const mentions = [
+    ...emails,
+    ...phones,
+    ...(identity.shopifyCustomerId ? [identity.shopifyCustomerId.split("/").pop()!] : []),
+  ];
   const webhookPayloads = mentions.length
     ? await tx.webhookEvent.updateMany({
         where: { shop, payload: { not: null }, OR: mentions.map((mention) => ({ payload: { contains: mention } })) },

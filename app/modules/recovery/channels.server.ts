@@ -43,11 +43,21 @@ export async function sendRecoveryEmail(
   };
 }
 
-export async function sendRecoverySms(shop: Shop, message: Message, options: { locale: string; now: Date }): Promise<ChannelResult> {
+export async function sendRecoverySms(
+  shop: Shop,
+  message: Message,
+  options: { locale: string; now: Date },
+): Promise<ChannelResult> {
   // Signed with the shop's name and the opt-out instruction, within two segments (links are never cut).
   const composed = composeSms(message.bodyText ?? "", { shopName: shop.name ?? shop.shop, locale: options.locale });
   const sent = await sendSms(shop, { to: message.toAddress, body: composed.body });
-  return { providerMessageId: sent.sid, emailMessageId: null, fromAddress: sent.from, bodyText: composed.body, bodyHtml: null };
+  return {
+    providerMessageId: sent.sid,
+    emailMessageId: null,
+    fromAddress: sent.from,
+    bodyText: composed.body,
+    bodyHtml: null,
+  };
 }
 
 /**
@@ -72,7 +82,10 @@ export async function sendTestEmail(
   return { emailMessageId: sent.emailMessageId };
 }
 
-export async function sendTestSms(shop: Shop, test: { to: string; text: string; locale: string }): Promise<{ sid: string }> {
+export async function sendTestSms(
+  shop: Shop,
+  test: { to: string; text: string; locale: string },
+): Promise<{ sid: string }> {
   const composed = composeSms(test.text, { shopName: shop.name ?? shop.shop, locale: test.locale });
   const sent = await sendSms(shop, { to: test.to, body: composed.body });
   return { sid: sent.sid };

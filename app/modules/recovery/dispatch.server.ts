@@ -4,9 +4,21 @@ import type { Checkout, FlowRun, ScheduledMessage, Shop } from "~/generated/pris
 import { getClock } from "~/clock.server";
 import { getLogger } from "~/logger.server";
 import { claimDueMessages, markExpiredLeasesForReview, markFailedAttempt } from "~/jobs/scheduler.server";
-import { decideStep, type Channel, type ConsentPolicy, type StepDecision, type StepFacts } from "~/modules/recovery/rules";
+import {
+  decideStep,
+  type Channel,
+  type ConsentPolicy,
+  type StepDecision,
+  type StepFacts,
+} from "~/modules/recovery/rules";
 import { candidateTimeZones } from "~/modules/recovery/timezones";
-import { pickLocale, renderStep, tipsFor, type RecoveryVariables, type RenderedMessage } from "~/modules/recovery/render.server";
+import {
+  pickLocale,
+  renderStep,
+  tipsFor,
+  type RecoveryVariables,
+  type RenderedMessage,
+} from "~/modules/recovery/render.server";
 import type { StepTemplate } from "~/modules/recovery/default-flow";
 import { resolveMarketingConsent } from "~/modules/recovery/consent.server";
 import { addressHash } from "~/modules/privacy/address-hash.server";
@@ -59,7 +71,9 @@ interface Prepared {
 async function loadBatch(rows: ScheduledMessage[], now: Date) {
   const runs = await prisma.flowRun.findMany({
     where: { id: { in: [...new Set(rows.map((row) => row.runId))] } },
-    include: { flow: { select: { enabled: true, steps: { select: { position: true, condition: true, templatesJson: true } } } } },
+    include: {
+      flow: { select: { enabled: true, steps: { select: { position: true, condition: true, templatesJson: true } } } },
+    },
   });
   const runById = new Map(runs.map((run) => [run.id, run]));
   const checkoutIds = runs.filter((run) => run.subjectType === "CHECKOUT").map((run) => run.subjectId);
@@ -95,22 +109,35 @@ async function loadBatch(rows: ScheduledMessage[], now: Date) {
     })
     .filter((hash): hash is string => hash !== null);
   const addresses = [...new Set(prepared.map(addressOf).filter((address): address is string => Boolean(address)))];
-  const capWindowStart = new Date(now.getTime() - Math.max(...shops.map((shop) => shop.frequencyCapHours), 0) * 3_600_000);
+  const capWindowStart = new Date(
+    now.getTime() - Math.max(...shops.map((shop) => shop.frequencyCapHours), 0) * 3_600_000,
+  );
 
   const [suppressions, engagements, smsSent, recentToSameContacts] = await Promise.all([
     hashes.length
-      ? prisma.suppression.findMany({ where: { addressHash: { in: hashes } }, select: { shop: true, channel: true, addressHash: true } })
+      ? prisma.suppression.findMany({
+          where: { addressHash: { in: hashes } },
+          select: { shop: true, channel: true, addressHash: true },
+        })
       : Promise.resolve([]),
     // Engagement: a click, a reply or a human open (MACHINE_OPEN and MACHINE_CLICK never count).
     prisma.messageEvent.findMany({
       where: { type: { in: ["CLICK", "REPLY", "OPEN"] }, message: { scheduled: { runId: { in: runIds } } } },
       select: { message: { select: { scheduled: { select: { runId: true } } } } },
     }),
-    prisma.scheduledMessage.findMany({ where: { runId: { in: runIds }, channel: "SMS", state: "SENT" }, select: { runId: true } }),
+    prisma.scheduledMessage.findMany({
+      where: { runId: { in: runIds }, channel: "SMS", state: "SENT" },
+      select: { runId: true },
+    }),
     addresses.length
       ? prisma.message.findMany({
           where: { toAddress: { in: addresses }, sentAt: { gte: capWindowStart } },
-          select: { shop: true, toAddress: true, sentAt: true, scheduled: { select: { run: { select: { subjectId: true } } } } },
+          select: {
+            shop: true,
+            toAddress: true,
+            sentAt: true,
+            scheduled: { select: { run: { select: { subjectId: true } } } },
+          },
         })
       : Promise.resolve([]),
   ]);
@@ -123,8 +150,16 @@ async function loadBatch(rows: ScheduledMessage[], now: Date) {
     const address = addressOf(item);
     const hash = address ? addressHash(item.shop.shop, normalizeAddress(channel, address)) : null;
     const lastOther = recentToSameContacts
-      .filter((message) => message.shop === item.shop.shop && message.toAddress === address && message.scheduled?.run.subjectId !== item.checkout.id)
-      .reduce<Date | null>((latest, message) => (message.sentAt && (!latest || message.sentAt > latest) ? message.sentAt : latest), null);
+      .filter(
+        (message) =>
+          message.shop === item.shop.shop &&
+          message.toAddress === address &&
+          message.scheduled?.run.subjectId !== item.checkout.id,
+      )
+      .reduce<Date | null>(
+        (latest, message) => (message.sentAt && (!latest || message.sentAt > latest) ? message.sentAt : latest),
+        null,
+      );
     return {
       now,
       channel,
@@ -169,7 +204,12 @@ function formatMoney(amount: string, currency: string, locale: string): string {
 
 export function recoveryVariables(shop: Shop, checkout: Checkout, locale: string): RecoveryVariables {
   const items = (
-    JSON.parse(checkout.lineItemsJson ?? "[]") as Array<{ title: string; variantTitle?: string | null; quantity: number; price: string }>
+    JSON.parse(checkout.lineItemsJson ?? "[]") as Array<{
+      title: string;
+      variantTitle?: string | null;
+      quantity: number;
+      price: string;
+    }>
   ).map((item) => ({
     title: item.variantTitle ? `${item.title} (${item.variantTitle})` : item.title,
     quantity: item.quantity,
@@ -194,7 +234,10 @@ export function recoveryVariables(shop: Shop, checkout: Checkout, locale: string
 }
 
 /** Moves rows this worker still holds (CLAIMED under its lease) in one statement; returns the ids it moved. */
-async function transition(rows: ScheduledMessage[], data: Parameters<typeof prisma.scheduledMessage.updateMany>[0]["data"]) {
+async function transition(
+  rows: ScheduledMessage[],
+  data: Parameters<typeof prisma.scheduledMessage.updateMany>[0]["data"],
+) {
   if (rows.length === 0) return;
   const byLease = new Map<string, string[]>();
   for (const row of rows) byLease.set(row.leaseOwner ?? "", [...(byLease.get(row.leaseOwner ?? "") ?? []), row.id]);
@@ -298,7 +341,11 @@ async function sendAll(batch: ToSend[], now: Date): Promise<void> {
   const leases = [...new Set(batch.map(({ item }) => item.row.leaseOwner ?? ""))];
   for (const lease of leases) {
     await prisma.scheduledMessage.updateMany({
-      where: { id: { in: batch.filter(({ item }) => item.row.leaseOwner === lease).map(({ item }) => item.row.id) }, state: "CLAIMED", leaseOwner: lease },
+      where: {
+        id: { in: batch.filter(({ item }) => item.row.leaseOwner === lease).map(({ item }) => item.row.id) },
+        state: "CLAIMED",
+        leaseOwner: lease,
+      },
       data: { state: "SENDING" },
     });
   }
@@ -321,7 +368,9 @@ async function sendAll(batch: ToSend[], now: Date): Promise<void> {
     /** SMS only: the text as sent (signed, with the opt-out notice). Emails keep their rendered body. */
     smsText: string | null;
   }> = [];
-  const queue = batch.map((entry, index) => ({ ...entry, record: records[index] })).filter(({ item }) => held.has(item.row.id));
+  const queue = batch
+    .map((entry, index) => ({ ...entry, record: records[index] }))
+    .filter(({ item }) => held.has(item.row.id));
   let cursor = 0;
   const workers = Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, async () => {
     while (cursor < queue.length) {
@@ -360,7 +409,8 @@ async function sendAll(batch: ToSend[], now: Date): Promise<void> {
   await prisma.$transaction(async (tx) => {
     const emails = sent.filter((entry) => entry.scheduled.channel === "EMAIL");
     const byFrom = new Map<string, string[]>();
-    for (const entry of emails) byFrom.set(entry.fromAddress, [...(byFrom.get(entry.fromAddress) ?? []), entry.messageId]);
+    for (const entry of emails)
+      byFrom.set(entry.fromAddress, [...(byFrom.get(entry.fromAddress) ?? []), entry.messageId]);
     for (const [fromAddress, ids] of byFrom) {
       await tx.message.updateMany({ where: { id: { in: ids } }, data: { status: "SENT", sentAt, fromAddress } });
     }
@@ -378,7 +428,11 @@ async function sendAll(batch: ToSend[], now: Date): Promise<void> {
     }
     for (const lease of leases) {
       await tx.scheduledMessage.updateMany({
-        where: { id: { in: sent.filter((entry) => entry.scheduled.leaseOwner === lease).map((entry) => entry.scheduled.id) }, state: "SENDING", leaseOwner: lease },
+        where: {
+          id: { in: sent.filter((entry) => entry.scheduled.leaseOwner === lease).map((entry) => entry.scheduled.id) },
+          state: "SENDING",
+          leaseOwner: lease,
+        },
         data: { state: "SENT", leaseOwner: null, leaseUntil: null, lastError: null },
       });
     }

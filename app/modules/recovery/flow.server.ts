@@ -1,5 +1,5 @@
 import type { Tx } from "~/modules/webhooks/receive.server";
-import prisma from "~/db.server";
+import type prisma from "~/db.server";
 import { DEFAULT_RECOVERY_STEPS } from "~/modules/recovery/default-flow";
 import { isInHoldout } from "~/modules/recovery/holdout";
 
@@ -37,7 +37,8 @@ export async function ensureRecoveryFlow(db: Db, shop: string, options: { enable
   });
 }
 
-export type EnrollResult = "ENROLLED" | "RESCHEDULED" | "HOLDOUT" | "FLOW_DISABLED" | "SENDING_DISABLED" | "ALREADY_STOPPED";
+export type EnrollResult =
+  "ENROLLED" | "RESCHEDULED" | "HOLDOUT" | "FLOW_DISABLED" | "SENDING_DISABLED" | "ALREADY_STOPPED";
 
 /**
  * Puts a checkout into the recovery flow, or, when it is already in it, moves its pending steps to count from the

@@ -41,7 +41,12 @@ async function upsertCustomerFromCheckout(tx: Tx, shop: string, checkout: Parsed
  * checkouts/create and checkouts/update. Out-of-order safe: an update older than what is stored changes nothing;
  * a checkout whose order already arrived is stored as completed and never enters the flow.
  */
-export async function ingestCheckout(tx: Tx, shop: string, checkout: ParsedCheckout, now: Date): Promise<CheckoutIngestResult> {
+export async function ingestCheckout(
+  tx: Tx,
+  shop: string,
+  checkout: ParsedCheckout,
+  now: Date,
+): Promise<CheckoutIngestResult> {
   const existing = await tx.checkout.findUnique({ where: { shop_token: { shop, token: checkout.token } } });
   if (existing?.shopifyUpdatedAt && existing.shopifyUpdatedAt.getTime() > checkout.updatedAt.getTime()) return "STALE";
 
@@ -80,7 +85,11 @@ export async function ingestCheckout(tx: Tx, shop: string, checkout: ParsedCheck
     shopifyCreatedAt: existing?.shopifyCreatedAt ?? checkout.createdAt,
     shopifyUpdatedAt: checkout.updatedAt,
     ...(completed && existing?.status !== "COMPLETED"
-      ? { status: "COMPLETED", orderId: earlierOrder?.id ?? null, completedAt: earlierOrder?.processedAt ?? checkout.completedAt ?? now }
+      ? {
+          status: "COMPLETED",
+          orderId: earlierOrder?.id ?? null,
+          completedAt: earlierOrder?.processedAt ?? checkout.completedAt ?? now,
+        }
       : {}),
   };
   const stored = await tx.checkout.upsert({
@@ -92,7 +101,13 @@ export async function ingestCheckout(tx: Tx, shop: string, checkout: ParsedCheck
     if (earlierOrder) await completeCheckout(tx, shop, stored.id, earlierOrder, now);
     return "COMPLETED";
   }
-  return enrollCheckout(tx, shop, { id: stored.id, token: stored.token, customerId: stored.customerId }, checkout.updatedAt, now);
+  return enrollCheckout(
+    tx,
+    shop,
+    { id: stored.id, token: stored.token, customerId: stored.customerId },
+    checkout.updatedAt,
+    now,
+  );
 }
 
 export type OrderIngestResult = { completedCheckouts: number; recovered: number };
@@ -103,7 +118,10 @@ export type OrderIngestResult = { completedCheckouts: number; recovered: number 
  */
 export async function ingestOrder(tx: Tx, shop: string, order: ParsedOrder, now: Date): Promise<OrderIngestResult> {
   const customer = order.customerShopifyId
-    ? await tx.customer.findUnique({ where: { shop_shopifyId: { shop, shopifyId: order.customerShopifyId } }, select: { id: true } })
+    ? await tx.customer.findUnique({
+        where: { shop_shopifyId: { shop, shopifyId: order.customerShopifyId } },
+        select: { id: true },
+      })
     : null;
   const data = {
     name: order.name,
@@ -163,7 +181,9 @@ async function completeCheckout(
   order: { id: string; totalPrice: unknown; processedAt: Date },
   now: Date,
 ): Promise<boolean> {
-  const runs = await tx.flowRun.findMany({ where: { shop, subjectType: "CHECKOUT", subjectId: checkoutId, convertedOrderId: null } });
+  const runs = await tx.flowRun.findMany({
+    where: { shop, subjectType: "CHECKOUT", subjectId: checkoutId, convertedOrderId: null },
+  });
   let recovered = false;
   for (const run of runs) {
     const lastSent = await tx.scheduledMessage.findFirst({
@@ -184,6 +204,12 @@ async function completeCheckout(
     });
     recovered ||= lastSent !== null;
   }
-  await stopRuns(tx, shop, runs.filter((run) => run.state === "ACTIVE").map((run) => run.id), "ORDER_PLACED", now);
+  await stopRuns(
+    tx,
+    shop,
+    runs.filter((run) => run.state === "ACTIVE").map((run) => run.id),
+    "ORDER_PLACED",
+    now,
+  );
   return recovered;
 }

@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { incrementalLift, type GroupMoments } from "~/modules/recovery/lift";
 
 function moments(values: number[]): GroupMoments {
-  return { count: values.length, sum: values.reduce((a, b) => a + b, 0), sumOfSquares: values.reduce((a, b) => a + b * b, 0) };
+  return {
+    count: values.length,
+    sum: values.reduce((a, b) => a + b, 0),
+    sumOfSquares: values.reduce((a, b) => a + b * b, 0),
+  };
 }
 
 describe("incrementalLift", () => {

@@ -28,7 +28,13 @@ export interface ParsedCheckout {
   /** null = the payload does not say; Kindly asks the Admin API before sending. */
   emailMarketingState: string | null;
   smsMarketingState: string | null;
-  customer: { shopifyId: string; email: string | null; phone: string | null; firstName: string | null; lastName: string | null } | null;
+  customer: {
+    shopifyId: string;
+    email: string | null;
+    phone: string | null;
+    firstName: string | null;
+    lastName: string | null;
+  } | null;
   createdAt: Date;
   updatedAt: Date;
   completedAt: Date | null;
@@ -66,7 +72,7 @@ const date = (value: unknown): Date | null => {
 };
 
 function consentState(consent: unknown): string | null {
-  return isObj(consent) ? str(consent.state)?.toUpperCase() ?? null : null;
+  return isObj(consent) ? (str(consent.state)?.toUpperCase() ?? null) : null;
 }
 
 export function parseCheckoutPayload(payload: unknown): ParsedCheckout | { error: string } {
@@ -78,7 +84,10 @@ export function parseCheckoutPayload(payload: unknown): ParsedCheckout | { error
   const billing = isObj(payload.billing_address) ? payload.billing_address : null;
   const email = normalizeEmail(payload.email) ?? normalizeEmail(customer?.email);
   const phone =
-    normalizePhone(payload.sms_marketing_phone) ?? normalizePhone(payload.phone) ?? normalizePhone(customer?.phone) ?? normalizePhone(shipping?.phone);
+    normalizePhone(payload.sms_marketing_phone) ??
+    normalizePhone(payload.phone) ??
+    normalizePhone(customer?.phone) ??
+    normalizePhone(shipping?.phone);
   if (!email && !phone) return { error: "The checkout has no email or phone to help the shopper on" };
   const updatedAt = date(payload.updated_at) ?? date(payload.created_at);
   if (!updatedAt) return { error: "The checkout has no valid updated_at" };
@@ -87,9 +96,10 @@ export function parseCheckoutPayload(payload: unknown): ParsedCheckout | { error
   const emailState =
     consentState(customer?.email_marketing_consent) ?? (payload.buyer_accepts_marketing === true ? "SUBSCRIBED" : null);
   const smsState =
-    consentState(customer?.sms_marketing_consent) ?? (payload.buyer_accepts_sms_marketing === true ? "SUBSCRIBED" : null);
+    consentState(customer?.sms_marketing_consent) ??
+    (payload.buyer_accepts_sms_marketing === true ? "SUBSCRIBED" : null);
 
-  const customerGid = customer ? str(customer.admin_graphql_api_id) ?? toGid("Customer", customer.id) : null;
+  const customerGid = customer ? (str(customer.admin_graphql_api_id) ?? toGid("Customer", customer.id)) : null;
   const address = shipping ?? billing ?? (isObj(customer?.default_address) ? (customer.default_address as Obj) : null);
   const lineItems = Array.isArray(payload.line_items)
     ? payload.line_items.filter(isObj).map((item) => ({
@@ -145,7 +155,7 @@ export function parseOrderPayload(payload: unknown): ParsedOrder | { error: stri
     checkoutId: toGid("Checkout", payload.checkout_id),
     email: normalizeEmail(payload.email) ?? normalizeEmail(payload.contact_email) ?? normalizeEmail(customer?.email),
     phone: normalizePhone(payload.phone) ?? normalizePhone(customer?.phone),
-    customerShopifyId: customer ? str(customer.admin_graphql_api_id) ?? toGid("Customer", customer.id) : null,
+    customerShopifyId: customer ? (str(customer.admin_graphql_api_id) ?? toGid("Customer", customer.id)) : null,
     currencyCode: str(payload.presentment_currency) ?? str(payload.currency) ?? "USD",
     totalPrice: money(payload.total_price),
     financialStatus: str(payload.financial_status),

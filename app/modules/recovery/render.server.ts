@@ -64,7 +64,11 @@ export function tipsFor(locale: string): string[] {
 }
 
 /** Picks the shopper's language when the step has it, else the shop's, else English. */
-export function pickLocale(templates: Record<string, StepTemplate>, shopperLocale: string | null, shopLocale: string): string {
+export function pickLocale(
+  templates: Record<string, StepTemplate>,
+  shopperLocale: string | null,
+  shopLocale: string,
+): string {
   const wanted = [shopperLocale, shopperLocale?.split("-")[0], shopLocale, shopLocale.split("-")[0], "en"];
   return wanted.find((locale): locale is string => Boolean(locale && templates[locale])) ?? Object.keys(templates)[0];
 }
@@ -89,7 +93,11 @@ export async function renderStep(
   const scope = variables as unknown as Record<string, unknown>;
   const subject = template.subject ? collapse(await liquid.render(parse(template.subject), scope)) : null;
   const text = tidy(await liquid.render(parse(template.body), scope));
-  return { subject, text, html: channel === "EMAIL" ? textToHtml(text, [variables.recovery_url, variables.shop.policies_url]) : null };
+  return {
+    subject,
+    text,
+    html: channel === "EMAIL" ? textToHtml(text, [variables.recovery_url, variables.shop.policies_url]) : null,
+  };
 }
 
 function collapse(value: string): string {

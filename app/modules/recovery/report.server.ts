@@ -22,7 +22,10 @@ export interface RecoveryReport {
  * at least one message; revenue is attributed to the last message's step and channel.
  */
 export async function recoveryReport(shop: string, from: Date, to: Date): Promise<RecoveryReport> {
-  const flow = await prisma.flow.findUnique({ where: { shop_trigger: { shop, trigger: RECOVERY_TRIGGER } }, select: { id: true } });
+  const flow = await prisma.flow.findUnique({
+    where: { shop_trigger: { shop, trigger: RECOVERY_TRIGGER } },
+    select: { id: true },
+  });
   const empty: RecoveryReport = {
     from: from.toISOString(),
     to: to.toISOString(),
@@ -41,7 +44,11 @@ export async function recoveryReport(shop: string, from: Date, to: Date): Promis
     prisma.flowRun.count({ where: { ...inPeriod, holdout: false } }),
     prisma.flowRun.count({ where: { ...inPeriod, holdout: true } }),
     prisma.flowRun.count({ where: { ...inPeriod, holdout: false, scheduled: { some: { state: "SENT" } } } }),
-    prisma.flowRun.aggregate({ where: { ...inPeriod, recovered: true }, _count: { _all: true }, _sum: { convertedRevenue: true } }),
+    prisma.flowRun.aggregate({
+      where: { ...inPeriod, recovered: true },
+      _count: { _all: true },
+      _sum: { convertedRevenue: true },
+    }),
     prisma.flowRun.groupBy({
       by: ["attributedStep", "attributedChannel"],
       where: { ...inPeriod, recovered: true },

@@ -45,7 +45,9 @@ describe("decideStep", () => {
   });
 
   it("lets a contact be messaged again once the frequency cap has passed", () => {
-    expect(decideStep({ ...base, lastMessagedForOtherCheckoutAt: new Date("2026-11-23T14:59:00Z") })).toEqual({ action: "SEND" });
+    expect(decideStep({ ...base, lastMessagedForOtherCheckoutAt: new Date("2026-11-23T14:59:00Z") })).toEqual({
+      action: "SEND",
+    });
   });
 
   it("defers an SMS due at 22:30 recipient time to 08:00", () => {
@@ -73,7 +75,10 @@ describe("decideStep", () => {
   });
 
   it("sends at most one SMS per checkout", () => {
-    expect(decideStep({ ...base, channel: "SMS", smsAlreadySent: true })).toEqual({ action: "SKIP", reason: "SMS_LIMIT" });
+    expect(decideStep({ ...base, channel: "SMS", smsAlreadySent: true })).toEqual({
+      action: "SKIP",
+      reason: "SMS_LIMIT",
+    });
   });
 });
 
@@ -99,7 +104,9 @@ describe("quiet hours across zones", () => {
   it("waits until 08:00 in the westernmost zone when the state is unknown", () => {
     // 13:00 UTC is 08:00 in New York but 05:00 in Los Angeles: wait for 08:00 Pacific (16:00 UTC).
     const zones = candidateTimeZones({ countryCode: "US" }, "UTC");
-    expect(nextSendableInstant(new Date("2026-11-24T13:00:00Z"), zones, quiet).toISOString()).toBe("2026-11-24T16:00:00.000Z");
+    expect(nextSendableInstant(new Date("2026-11-24T13:00:00Z"), zones, quiet).toISOString()).toBe(
+      "2026-11-24T16:00:00.000Z",
+    );
   });
 
   it("finds 08:00 across a daylight-saving change", () => {

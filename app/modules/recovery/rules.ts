@@ -18,9 +18,7 @@ export type SkipReason =
   | "FREQUENCY_CAP";
 
 export type StepDecision =
-  | { action: "SEND" }
-  | { action: "SKIP"; reason: SkipReason }
-  | { action: "DEFER"; until: Date; reason: "QUIET_HOURS" };
+  { action: "SEND" } | { action: "SKIP"; reason: SkipReason } | { action: "DEFER"; until: Date; reason: "QUIET_HOURS" };
 
 export type Channel = "EMAIL" | "SMS";
 export type ConsentPolicy = "SUBSCRIBED_ONLY" | "ALLOW_NON_SUBSCRIBED_EMAIL";
@@ -109,7 +107,9 @@ export function decideStep(facts: StepFacts): StepDecision {
     const sendable = nextSendableInstant(facts.now, facts.recipientTimeZones, facts.quietHours);
     if (sendable.getTime() > facts.now.getTime()) {
       // Deferred into the window, never sent late: past 48 h it is skipped with its reason instead.
-      return sendable.getTime() >= windowEnds ? skip("SMS_WINDOW_PASSED") : { action: "DEFER", until: sendable, reason: "QUIET_HOURS" };
+      return sendable.getTime() >= windowEnds
+        ? skip("SMS_WINDOW_PASSED")
+        : { action: "DEFER", until: sendable, reason: "QUIET_HOURS" };
     }
   }
   return { action: "SEND" };

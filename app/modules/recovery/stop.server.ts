@@ -1,15 +1,9 @@
-import prisma from "~/db.server";
+import type prisma from "~/db.server";
 import type { Tx } from "~/modules/webhooks/receive.server";
 
 /** Why a flow run stopped before its last step. Recorded on the run and on every message it cancels. */
 export type StopReason =
-  | "ORDER_PLACED"
-  | "REPLIED"
-  | "UNSUBSCRIBED"
-  | "SMS_STOP"
-  | "FLOW_DISABLED"
-  | "APP_UNINSTALLED"
-  | "CLICKED_THROUGH";
+  "ORDER_PLACED" | "REPLIED" | "UNSUBSCRIBED" | "SMS_STOP" | "FLOW_DISABLED" | "APP_UNINSTALLED" | "CLICKED_THROUGH";
 
 type Db = Tx | typeof prisma;
 
@@ -61,5 +55,11 @@ export async function stopRunsForContact(
     where: { shop, state: "ACTIVE", subjectType: "CHECKOUT", subjectId: { in: checkouts.map((c) => c.id) } },
     select: { id: true },
   });
-  return stopRuns(db, shop, runs.map((run) => run.id), reason, now);
+  return stopRuns(
+    db,
+    shop,
+    runs.map((run) => run.id),
+    reason,
+    now,
+  );
 }

@@ -10,13 +10,19 @@ import { wakeWorkers } from "~/jobs/worker.server";
  * stored as REJECTED (visible to the merchant) and still answered 200: Shopify would otherwise retry it eight
  * times over four hours, and it would never parse.
  */
-async function acceptWebhook(request: Request, validate: (payload: unknown) => { error: string } | object): Promise<Response> {
+async function acceptWebhook(
+  request: Request,
+  validate: (payload: unknown) => { error: string } | object,
+): Promise<Response> {
   const webhook = await receiveWebhook(request);
   const checked = webhook.payload === null ? { error: "The body is not valid JSON" } : validate(webhook.payload);
   const problem = "error" in checked && typeof checked.error === "string" ? checked.error : null;
   if (problem) {
     await recordRejected(webhook, problem);
-    getLogger().warn({ shop: webhook.shop, topic: webhook.topic, eventId: webhook.eventId, reason: problem }, "webhook rejected");
+    getLogger().warn(
+      { shop: webhook.shop, topic: webhook.topic, eventId: webhook.eventId, reason: problem },
+      "webhook rejected",
+    );
     return new Response(null, { status: 200 });
   }
   const result = await enqueueWebhook(webhook, webhook.rawBody);

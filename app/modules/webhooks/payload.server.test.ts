@@ -3,10 +3,9 @@ import { normalizeEmail, normalizePhone, parseShopifyJson, toGid } from "~/modul
 
 describe("parseShopifyJson", () => {
   it("keeps ids beyond 2^53 exact, as strings", () => {
-    const parsed = parseShopifyJson('{"id":820982911946154508,"total":12.5,"count":3,"ids":[1,9007199254740993]}') as Record<
-      string,
-      unknown
-    >;
+    const parsed = parseShopifyJson(
+      '{"id":820982911946154508,"total":12.5,"count":3,"ids":[1,9007199254740993]}',
+    ) as Record<string, unknown>;
     expect(parsed.id).toBe("820982911946154508");
     expect(parsed.total).toBe(12.5);
     expect(parsed.count).toBe(3);

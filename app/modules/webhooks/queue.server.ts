@@ -11,7 +11,10 @@ import { parseShopifyJson } from "~/modules/webhooks/payload.server";
  * Workers then process rows in the order they arrived, each in its own transaction, and clear the payload so
  * personal data does not linger. A row that keeps failing ends FAILED with its error, visible to the merchant.
  */
-export type WebhookProcessor = (tx: Tx, context: { shop: string; topic: string; payload: unknown; now: Date }) => Promise<unknown>;
+export type WebhookProcessor = (
+  tx: Tx,
+  context: { shop: string; topic: string; payload: unknown; now: Date },
+) => Promise<unknown>;
 
 export const WEBHOOK_LEASE_MS = 60_000;
 export const WEBHOOK_MAX_ATTEMPTS = 5;
@@ -33,7 +36,9 @@ export function registerWebhookProcessor(topic: string, processor: WebhookProces
 export type EnqueueResult = "QUEUED" | "DUPLICATE";
 
 function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002";
+  return (
+    typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002"
+  );
 }
 
 export async function enqueueWebhook(webhook: ReceivedWebhook, rawBody: string): Promise<EnqueueResult> {
@@ -79,7 +84,10 @@ export async function processQueuedWebhooks(context: { now: Date; workerId: stri
               LIMIT ${limit})
        AND "status" = 'RECEIVED'`;
   if (claimed === 0) return 0;
-  const rows = await prisma.webhookEvent.findMany({ where: { leaseOwner: lease, status: "PROCESSING" }, orderBy: { receivedAt: "asc" } });
+  const rows = await prisma.webhookEvent.findMany({
+    where: { leaseOwner: lease, status: "PROCESSING" },
+    orderBy: { receivedAt: "asc" },
+  });
   for (const row of rows) {
     const processor = processors().get(row.topic);
     const log = getLogger().child({ shop: row.shop, topic: row.topic, eventId: row.eventId });

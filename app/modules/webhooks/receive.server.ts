@@ -50,7 +50,12 @@ export async function receiveWebhook(request: Request): Promise<ReceivedWebhook>
     // HMAC again explicitly: a correctly signed body that is not JSON is Shopify's, and is recorded as rejected.
     const shop = request.headers.get("X-Shopify-Shop-Domain") ?? "";
     const webhookId = request.headers.get("X-Shopify-Webhook-Id") ?? "";
-    if (!hmacIsValid(text, request.headers.get("X-Shopify-Hmac-Sha256")) || !SHOP_DOMAIN.test(shop) || !topicHeader || !webhookId) {
+    if (
+      !hmacIsValid(text, request.headers.get("X-Shopify-Hmac-Sha256")) ||
+      !SHOP_DOMAIN.test(shop) ||
+      !topicHeader ||
+      !webhookId
+    ) {
       throw new Response(undefined, { status: 401, statusText: "Unauthorized" });
     }
     const triggered = request.headers.get("X-Shopify-Triggered-At");
@@ -85,7 +90,9 @@ export async function receiveWebhook(request: Request): Promise<ReceivedWebhook>
 export type HandledOnce = "PROCESSED" | "DUPLICATE";
 
 function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002";
+  return (
+    typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002"
+  );
 }
 
 /**
