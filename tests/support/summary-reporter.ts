@@ -10,10 +10,8 @@ export default class SummaryReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     const visit = (task: Task) => {
-      if (task.type === "suite" || task.type === "file") {
+      if ("tasks" in task) {
         for (const child of task.tasks) visit(child);
-        // A file that failed to load has no tests but must still count as a failure.
-        if (task.type === "file" && task.result?.state === "fail" && task.tasks.length === 0) failed++;
         return;
       }
       const state = task.result?.state;
@@ -21,7 +19,11 @@ export default class SummaryReporter implements Reporter {
       else if (state === "fail") failed++;
       else skipped++;
     };
-    for (const file of files) visit(file);
+    for (const file of files) {
+      // A file that failed to load has no tests but must still count as a failure.
+      if (file.result?.state === "fail" && file.tasks.length === 0) failed++;
+      else visit(file);
+    }
     console.log(`\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   }
 }
