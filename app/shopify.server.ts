@@ -7,11 +7,17 @@ import {
   type Session,
 } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import prisma from "~/db.server";
 import { getEnv } from "~/env.server";
 import { recordInstall } from "~/modules/shop/install.server";
 
 const env = getEnv();
+
+// Shopify's library captures `globalThis.fetch` when its adapter loads. Looking it up at call time instead lets
+// a stand-in installed later (MSW in tests and the local demo) answer Admin API calls; in production it is the
+// same fetch either way.
+setAbstractFetchFunc((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
 
 const shopify = shopifyApp({
   apiKey: env.SHOPIFY_API_KEY,
