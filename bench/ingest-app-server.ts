@@ -7,3 +7,6 @@ await prepareDatabase();
 await ensureRecoveryFlow(prisma, process.env.BENCH_SHOP ?? "bench-shop.myshopify.com", { enabled: true });
 const server = await startAppServer({ port: 0 });
 console.log(`listening on ${server.url}`);
+process.on("SIGTERM", () => {
+  void server.close().then(() => process.exit(0));
+});

@@ -62,7 +62,9 @@ async function startProcess(
   command: string[],
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn("npx", ["tsx", ...command], {
+  // The benchmark's own node runs the servers (not npx), so SIGTERM reaches them; --profile writes CPU profiles.
+  const profile = process.argv.includes("--profile") ? ["--cpu-prof", "--cpu-prof-dir=bench/.tmp/profiles"] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", ...command], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],

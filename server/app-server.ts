@@ -35,7 +35,8 @@ export async function startAppServer(options: {
   const build = options.build ?? (await loadServerBuild());
   const app = express();
   app.disable("x-powered-by");
-  app.use(compression());
+  // Webhook and provider callbacks answer with empty bodies: nothing to compress, so skip the middleware's work.
+  app.use(compression({ filter: (request, response) => !request.path.startsWith("/webhooks/") && compression.filter(request, response) }));
   app.use("/assets", express.static(path.join(BUILD_DIR, "client", "assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(BUILD_DIR, "client"), { maxAge: "1h" }));
   options.extraRoutes?.(app);
