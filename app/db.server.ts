@@ -45,3 +45,10 @@ const prisma = new Proxy({} as PrismaClient, {
 });
 
 export default prisma;
+
+/** Prisma's "unique constraint failed" (P2002): how a duplicate delivery or a lost race shows up. */
+export function isUniqueViolation(error: unknown): boolean {
+  return (
+    typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002"
+  );
+}

@@ -1,5 +1,8 @@
 import { Liquid } from "liquidjs";
 import { TROUBLESHOOTING_TIPS, type StepTemplate } from "~/modules/recovery/default-flow";
+import { escapeHtml } from "~/modules/messaging/html";
+
+export { escapeHtml };
 
 /**
  * Renders a step's Liquid template into the message a shopper receives. Shopper data (names, line items) is passed
@@ -109,15 +112,6 @@ function tidy(value: string): string {
     .replace(/[ \t]+\n/g, "\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
-}
-
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import prisma from "~/db.server";
+import prisma, { isUniqueViolation } from "~/db.server";
 import { getClock } from "~/clock.server";
 import { getLogger } from "~/logger.server";
 import type { ReceivedWebhook, Tx } from "~/modules/webhooks/receive.server";
@@ -34,12 +34,6 @@ export function registerWebhookProcessor(topic: string, processor: WebhookProces
 }
 
 export type EnqueueResult = "QUEUED" | "DUPLICATE";
-
-function isUniqueViolation(error: unknown): boolean {
-  return (
-    typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002"
-  );
-}
 
 export async function enqueueWebhook(webhook: ReceivedWebhook, rawBody: string): Promise<EnqueueResult> {
   const now = getClock().now();

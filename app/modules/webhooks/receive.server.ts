@@ -1,4 +1,4 @@
-import prisma from "~/db.server";
+import prisma, { isUniqueViolation } from "~/db.server";
 import { getClock } from "~/clock.server";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { authenticate } from "~/shopify.server";
@@ -88,12 +88,6 @@ export async function receiveWebhook(request: Request): Promise<ReceivedWebhook>
 }
 
 export type HandledOnce = "PROCESSED" | "DUPLICATE";
-
-function isUniqueViolation(error: unknown): boolean {
-  return (
-    typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002"
-  );
-}
 
 /**
  * Runs `effect` at most once per delivery: the event row and the effect commit together, so a retried delivery
