@@ -52,6 +52,11 @@ export interface PreviewInput {
   /** Where the preview lives, e.g. `/demo/storefront`: links and assets hang off it. */
   baseUrl: string;
   page: PreviewPage;
+  /**
+   * Kindly's app-data metafields as Liquid's `app.metafields` sees them (`{ kindly: { faq: <published JSON> } }`);
+   * Shopify parses json metafields, so `.value` is the object itself.
+   */
+  appMetafields?: Record<string, Record<string, unknown>>;
 }
 
 export interface PreviewResult {
@@ -252,6 +257,54 @@ function shopDrop(shop: PreviewShop, baseUrl: string, locale: string, defaultLoc
   return drop;
 }
 
+/** Liquid's `app` object: each metafield as `{ value, type }`, json values already parsed. */
+export function appDrop(metafields: Record<string, Record<string, unknown>> = {}) {
+  const namespaces: Record<string, Record<string, { value: unknown; type: string }>> = {};
+  for (const [namespace, keys] of Object.entries(metafields)) {
+    namespaces[namespace] = {};
+    for (const [key, value] of Object.entries(keys)) namespaces[namespace][key] = { value, type: "json" };
+  }
+  return { metafields: namespaces };
+}
+
+export interface BlockRenderInput {
+  extension: ThemeExtension;
+  handle: string;
+  requestedLocale: string | null;
+  /** Merged over the block's schema defaults. */
+  settings?: Record<string, unknown>;
+  appMetafields?: Record<string, Record<string, unknown>>;
+  designMode?: boolean;
+  assetBaseUrl?: string;
+}
+
+/**
+ * One block alone, as the theme editor would render it: the admin's FAQ preview and the extension's tests use it.
+ * The shop object is empty; blocks that need shop data get it through renderStorefrontPreview.
+ */
+export async function renderExtensionBlock(input: BlockRenderInput): Promise<{ html: string; locale: string }> {
+  const block = input.extension.blocks.find((candidate) => candidate.handle === input.handle);
+  if (!block) throw new Error(`blocks/${input.handle}.liquid does not exist`);
+  const locale = resolveLocale(input.extension, input.requestedLocale);
+  const engine = createShopifyLiquid({
+    extension: input.extension,
+    locale,
+    assetBaseUrl: input.assetBaseUrl ?? "/assets",
+    currencyCode: "USD",
+  });
+  const html = await engine.parseAndRender(block.body, {
+    shop: { name: "", policies: [] },
+    request: { locale: { iso_code: locale }, design_mode: input.designMode ?? false, path: "/" },
+    app: appDrop(input.appMetafields),
+    block: {
+      id: `${block.handle}-preview`,
+      settings: { ...defaultSettings(block.schema), ...input.settings },
+      shopify_attributes: "",
+    },
+  });
+  return { html, locale };
+}
+
 async function renderBlocks(
   engine: ReturnType<typeof createShopifyLiquid>,
   blocks: ExtensionBlock[],
@@ -277,7 +330,7 @@ export async function renderStorefrontPreview(input: PreviewInput): Promise<Prev
   const engine = createShopifyLiquid({ extension, locale, assetBaseUrl, currencyCode: input.shop.currencyCode });
   const shop = shopDrop(input.shop, baseUrl, locale, extension.defaultLocale);
   const request = { locale: { iso_code: locale }, design_mode: false, path: baseUrl };
-  const context = { shop, request };
+  const context = { shop, request, app: appDrop(input.appMetafields) };
 
   // Shopify adds each block's schema stylesheet and deferred javascript to the page once.
   const assets = new Set<string>();

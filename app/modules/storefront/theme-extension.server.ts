@@ -170,7 +170,17 @@ export function createShopifyLiquid(options: ShopifyLiquidOptions): Liquid {
   // must be. Blocks should still write `<script src="..." defer>` themselves so both render the same.
   engine.registerFilter("script_tag", (url: unknown) => `<script src="${escapeHtml(url)}" defer></script>`);
   engine.registerFilter("money", (cents: unknown) => formatMoney(Number(cents), options.currencyCode, locale));
+  // Shopify's json filter escapes <, > and & as \u sequences, so `{{ text | json }}` inside a <script> (JSON-LD)
+  // cannot close it; LiquidJS's own json filter does not, so the preview replaces it.
+  engine.registerFilter("json", (value: unknown) => shopifyJson(value));
   return engine;
+}
+
+export function shopifyJson(value: unknown): string {
+  return (JSON.stringify(value ?? null) ?? "null").replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** Shopify's `money` filter takes cents. */
