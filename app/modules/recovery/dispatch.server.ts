@@ -38,16 +38,19 @@ import { newReplyToken } from "~/modules/messaging/tokens.server";
  * pure, state changes are grouped, and sends run concurrently. Per message that is a few database round trips
  * instead of a dozen, which is what lets one worker keep up with hundreds of messages a second on SQLite.
  */
-export const DISPATCH_BATCH = 200;
+export const DISPATCH_BATCH = 100;
+export const PIPELINE = 3;
 export const SEND_CONCURRENCY = 16;
 
 export type DispatchOutcome = "SENT" | "SKIPPED" | "DEFERRED" | "RETRY" | "FAILED" | "LOST_LEASE";
 
 export async function dispatchDueRecoveryMessages(context: { now: Date; workerId: string }): Promise<number> {
   await markExpiredLeasesForReview(context.now);
-  const claimed = await claimDueMessages({ now: context.now, workerId: context.workerId, limit: DISPATCH_BATCH });
+  const claimed = await claimDueMessages({ now: context.now, workerId: context.workerId, limit: DISPATCH_BATCH * PIPELINE });
   if (claimed.length === 0) return 0;
-  await dispatchBatch(claimed, context.now);
+  // Several batches in flight: while one waits on the SMTP relay, another reads its facts or records its sends.
+  const chunks = Array.from({ length: PIPELINE }, (_, index) => claimed.slice(index * DISPATCH_BATCH, (index + 1) * DISPATCH_BATCH));
+  await Promise.all(chunks.filter((chunk) => chunk.length > 0).map((chunk) => dispatchBatch(chunk, context.now)));
   return claimed.length;
 }
 
