@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { escapeHtml } from "~/modules/messaging/html";
 
 /**
  * The FAQ's shared rules: one zod schema for the admin form (client) and the action (server), the shape Kindly
@@ -87,14 +88,7 @@ export interface FaqEntryLike {
   published: boolean;
 }
 
-export function escapeHtmlText(value: string): string {
-  return value
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
+export { escapeHtml as escapeHtmlText };
 
 const URL_IN_TEXT = /https:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g;
 
@@ -107,7 +101,7 @@ export function answerHtml(answer: string): string {
     .trim()
     .split(/\n\s*\n/)
     .map((paragraph) => {
-      const escaped = escapeHtmlText(paragraph.trim()).replace(/\r?\n/g, "<br>");
+      const escaped = escapeHtml(paragraph.trim()).replace(/\r?\n/g, "<br>");
       // URLs are matched on the escaped text, so `&amp;` inside a query string stays escaped in href too.
       const linked = escaped.replace(URL_IN_TEXT, (url) => `<a href="${url}">${url}</a>`);
       return `<p>${linked}</p>`;
