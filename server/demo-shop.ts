@@ -17,17 +17,45 @@ export interface DemoShopEmulator {
   store: ShopStore;
   emulator: Emulator;
   /** What the storefront preview shows: the shop's name, policies and catalogue, straight from the store. */
-  storefront(): { shop: PreviewShop; products: PreviewProduct[] };
+  storefront(): StorefrontView;
   /** A subscribed customer starts a checkout and leaves; Kindly receives the signed checkouts/create webhook. */
   abandonCheckout(): Promise<AbandonedCheckout>;
   abandonedCheckouts(): AbandonedCheckout[];
   close(): Promise<void>;
 }
 
-/** The storefront's view of the emulated shop (what Liquid's `shop` and `products` would hold). */
-export function storefrontView(store: ShopStore): { shop: PreviewShop; products: PreviewProduct[] } {
+export interface StorefrontView {
+  shop: PreviewShop;
+  products: PreviewProduct[];
+  /** Kindly's app-data metafields as Liquid's `app.metafields` sees them (json values parsed, as Shopify does). */
+  appMetafields: Record<string, Record<string, unknown>>;
+}
+
+/** Kindly's app-owned metafields in the store (what its FAQ publish wrote), keyed like `app.metafields.kindly.faq`. */
+function appMetafieldsOf(store: ShopStore): Record<string, Record<string, unknown>> {
+  const result: Record<string, Record<string, unknown>> = {};
+  for (const metafield of store.metafields) {
+    // App-data metafields live in the app's reserved namespace ("$app:kindly" or its resolved "app--<id>--kindly").
+    const match = /^(?:\$app:|app--\d+--)?(kindly)$/.exec(metafield.namespace);
+    if (!match) continue;
+    let value: unknown = metafield.value;
+    if (metafield.type === "json") {
+      try {
+        value = JSON.parse(metafield.value);
+      } catch {
+        continue;
+      }
+    }
+    result[match[1]] = { ...(result[match[1]] ?? {}), [metafield.key]: value };
+  }
+  return result;
+}
+
+/** The storefront's view of the emulated shop (what Liquid's `shop`, `products` and `app` would hold). */
+export function storefrontView(store: ShopStore): StorefrontView {
   const { shop } = store;
   return {
+    appMetafields: appMetafieldsOf(store),
     shop: {
       name: shop.name,
       // Liquid's shop.email is the customer-facing address, which the Admin API calls contactEmail.

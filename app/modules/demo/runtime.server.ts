@@ -49,7 +49,11 @@ export interface DemoRuntime {
    * through Kindly's Admin API session: the preview plays Shopify rendering a theme, which sees data (products)
    * that Kindly's minimal scopes do not grant.
    */
-  storefront: () => { shop: PreviewShop; products: PreviewProduct[] };
+  storefront: () => {
+    shop: PreviewShop;
+    products: PreviewProduct[];
+    appMetafields?: Record<string, Record<string, unknown>>;
+  };
   /**
    * A shopper of the emulated shop starts a checkout and leaves: the emulator records it and sends Kindly the
    * signed checkouts/create webhook, as Shopify would.

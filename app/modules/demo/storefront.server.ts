@@ -24,11 +24,12 @@ export async function renderDemoStorefront(
   if (!runtime) return { status: "NO_EMULATED_SHOP" };
   // Read from disk on every request, so edits to the extension show on reload without restarting the demo.
   const extension = await loadThemeExtension(runtime.extensionDir);
-  const { shop, products } = runtime.storefront();
+  const { shop, products, appMetafields } = runtime.storefront();
   const result = await renderStorefrontPreview({
     extension,
     shop,
     products,
+    appMetafields,
     requestedLocale,
     now: getClock().now(),
     baseUrl: STOREFRONT_BASE,
