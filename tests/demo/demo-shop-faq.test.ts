@@ -15,7 +15,6 @@ describe("demo storefront FAQ", () => {
     const faq = buildPublishedFaq(
       [
         {
-          id: "1",
           locale: "en",
           topic: "Delivery",
           question: "Is delivery free?",
@@ -24,7 +23,6 @@ describe("demo storefront FAQ", () => {
           published: true,
         },
         {
-          id: "2",
           locale: "fr",
           topic: "Livraison",
           question: "La livraison est-elle offerte ?",
