@@ -86,7 +86,9 @@ await Promise.all(
 const baselineRate = baselineCount / ((performance.now() - baselineStart) / 1000);
 
 // Seed: one checkout per message, each with a run and its first email step, due from `start` at RATE per second.
-const start = Date.now() + 5_000;
+// The first message falls due once seeding is surely over (seeding writes ~5,000 rows a second), so the worker
+// starts on an empty backlog and lateness measures dispatch, not the seeding.
+const start = Date.now() + 5_000 + Math.ceil(MESSAGES / 3_000) * 1000;
 const db = createClient({ url });
 const CHUNK = 500;
 const seedStart = performance.now();
@@ -133,7 +135,7 @@ for (let offset = 0; offset < MESSAGES; offset += CHUNK) {
   await db.batch(statements, "write");
 }
 console.log(
-  `seeded ${MESSAGES} due emails in ${fmt((performance.now() - seedStart) / 1000)} s; due from +5 s at ${RATE}/s`,
+  `seeded ${MESSAGES} due emails in ${fmt((performance.now() - seedStart) / 1000)} s; the first falls due ${fmt((start - Date.now()) / 1000)} s later, then ${RATE}/s`,
 );
 
 const { registerRecoveryWork } = await import("../app/modules/recovery/work.server");
@@ -141,7 +143,6 @@ const { startWorker } = await import("../app/jobs/worker.server");
 registerRecoveryWork();
 const worker = startWorker({ workerId: "bench", pollIntervalMs: 1000 });
 
-const runStart = performance.now();
 const deadline = Date.now() + (MESSAGES / RATE) * 1000 * 3 + 60_000;
 let sent = 0;
 while (Date.now() < deadline) {
@@ -152,7 +153,7 @@ while (Date.now() < deadline) {
   sent = Number(rows.rows[0].n);
   if (sent >= MESSAGES) break;
 }
-const elapsed = (performance.now() - runStart) / 1000 - 5;
+const elapsed = (Date.now() - start) / 1000;
 await worker.stop();
 
 const lateness = await db.execute(
@@ -170,8 +171,11 @@ console.log(
 );
 console.log(`  states: ${states.rows.map((row) => `${row.state}=${row.n}`).join(", ")}`);
 console.log(`  baseline (the email channel alone, 16 in flight, no schedule): ${fmt(baselineRate)} messages/s`);
+// Sent messages/s cannot exceed the offered rate; keeping up with it is what matters: everything sent, lateness flat.
+const keptUp = late.count === MESSAGES && late.p99 < 2000;
 console.log(
-  `  targets: >= 500 messages/s -> ${late.count / elapsed >= 500 ? "met" : "NOT met"}; p99 lateness < 2 s -> ${late.p99 < 2000 ? "met" : "NOT met"}`,
+  `  targets: keeps up with ${RATE} messages/s (all sent, p99 lateness < 2 s) -> ${keptUp ? "met" : "NOT met"}` +
+    (RATE >= 500 ? "" : " (offer at least 500/s to test the 500/s target)"),
 );
 sinkProcess.kill("SIGTERM");
 process.exit(0);

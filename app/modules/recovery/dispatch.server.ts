@@ -46,10 +46,16 @@ export type DispatchOutcome = "SENT" | "SKIPPED" | "DEFERRED" | "RETRY" | "FAILE
 
 export async function dispatchDueRecoveryMessages(context: { now: Date; workerId: string }): Promise<number> {
   await markExpiredLeasesForReview(context.now);
-  const claimed = await claimDueMessages({ now: context.now, workerId: context.workerId, limit: DISPATCH_BATCH * PIPELINE });
+  const claimed = await claimDueMessages({
+    now: context.now,
+    workerId: context.workerId,
+    limit: DISPATCH_BATCH * PIPELINE,
+  });
   if (claimed.length === 0) return 0;
   // Several batches in flight: while one waits on the SMTP relay, another reads its facts or records its sends.
-  const chunks = Array.from({ length: PIPELINE }, (_, index) => claimed.slice(index * DISPATCH_BATCH, (index + 1) * DISPATCH_BATCH));
+  const chunks = Array.from({ length: PIPELINE }, (_, index) =>
+    claimed.slice(index * DISPATCH_BATCH, (index + 1) * DISPATCH_BATCH),
+  );
   await Promise.all(chunks.filter((chunk) => chunk.length > 0).map((chunk) => dispatchBatch(chunk, context.now)));
   return claimed.length;
 }
@@ -103,6 +109,7 @@ async function loadBatch(rows: ScheduledMessage[], now: Date) {
   }
 
   const runIds = [...new Set(prepared.map((item) => item.run.id))];
+  const shopDomains = shops.map((shop) => shop.shop);
   const addressOf = (item: Prepared) => (item.row.channel === "EMAIL" ? item.checkout.email : item.checkout.phone);
   const hashes = prepared
     .map((item) => {
@@ -134,7 +141,8 @@ async function loadBatch(rows: ScheduledMessage[], now: Date) {
     }),
     addresses.length
       ? prisma.message.findMany({
-          where: { toAddress: { in: addresses }, sentAt: { gte: capWindowStart } },
+          // Shop first, so the (shop, toAddress, sentAt) index answers it instead of a scan of every message.
+          where: { shop: { in: shopDomains }, toAddress: { in: addresses }, sentAt: { gte: capWindowStart } },
           select: {
             shop: true,
             toAddress: true,
