@@ -102,6 +102,27 @@ const CASES: Record<string, OperationCase> = {
       expect(run.bulkOperation.status).toBe("CREATED");
     },
   },
+  FaqPublish: {
+    variables: () => ({
+      metafields: [
+        {
+          ownerId: store.shop.appInstallationId,
+          namespace: "kindly",
+          key: "faq",
+          type: "json",
+          value: JSON.stringify({ version: 1, default_locale: "en", locales: { en: [] } }),
+        },
+      ],
+    }),
+    check: (data) => {
+      const result = data.metafieldsSet as { metafields: Array<{ id: string }>; userErrors: unknown[] };
+      expect(result.userErrors).toEqual([]);
+      expect(result.metafields).toHaveLength(1);
+      const stored = store.getMetafield(store.shop.appInstallationId, "kindly", "faq");
+      expect(stored?.id).toBe(result.metafields[0].id);
+      expect(JSON.parse(stored!.value)).toEqual({ version: 1, default_locale: "en", locales: { en: [] } });
+    },
+  },
   BulkOperationStatus: {
     variables: async () => {
       const run = await adminGraphql<{ bulkOperationRunQuery: { bulkOperation: { id: string } } }>(
