@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Captures } from "./capture";
 
 /**
  * A stand-in for Twilio's Programmable Messaging REST API on loopback, for tests and the local demo.
@@ -192,10 +193,9 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     authToken: options.authToken ?? randomBytes(16).toString("hex"),
   };
   const accounts = new Map<string, string>([[primary.accountSid, primary.authToken]]);
-  let captured: CapturedSms[] = [];
+  const captured = new Captures<CapturedSms>("Fake Twilio", maxMessages);
   let requests = 0;
   let fault: { status: TwilioFault; remaining: number } | null = null;
-  const listeners = new Set<(message: CapturedSms) => void>();
 
   const authenticate = (request: IncomingMessage, response: ServerResponse, pathAccountSid: string): boolean => {
     const credentials = basicCredentials(request);
@@ -250,8 +250,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
       numSegments: countSegments(body),
       dateCreated: now(),
     };
-    captured = [message, ...captured].slice(0, maxMessages);
-    for (const listener of listeners) listener(message);
+    captured.add(message);
     sendJson(response, 201, resource(message));
   };
 
@@ -263,7 +262,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
       if (create && request.method === "POST") return createMessage(request, response, create[1]);
       if (fetchOne && request.method === "GET") {
         if (!authenticate(request, response, fetchOne[1])) return;
-        const message = captured.find((m) => m.sid === fetchOne[2] && m.accountSid === fetchOne[1]);
+        const message = captured.list().find((m) => m.sid === fetchOne[2] && m.accountSid === fetchOne[1]);
         if (!message) return twilioError(response, 404, 20404, `The requested resource ${url.pathname} was not found`);
         return sendJson(response, 200, resource(message));
       }
@@ -288,24 +287,8 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     url: `http://${host}:${port}`,
     accountSid: primary.accountSid,
     authToken: primary.authToken,
-    messages: () => [...captured],
-    waitFor(predicate = () => true, timeoutMs = 5000) {
-      const existing = captured.find(predicate);
-      if (existing) return Promise.resolve(existing);
-      return new Promise<CapturedSms>((resolve, reject) => {
-        const listener = (message: CapturedSms) => {
-          if (!predicate(message)) return;
-          clearTimeout(timer);
-          listeners.delete(listener);
-          resolve(message);
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(listener);
-          reject(new Error(`Fake Twilio: no matching message within ${timeoutMs} ms (${captured.length} captured)`));
-        }, timeoutMs);
-        listeners.add(listener);
-      });
-    },
+    messages: () => captured.list(),
+    waitFor: (predicate, timeoutMs) => captured.waitFor(predicate, timeoutMs),
     addAccount: ({ accountSid, authToken }) => {
       accounts.set(accountSid, authToken);
     },
@@ -320,7 +303,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     },
     requestCount: () => requests,
     async reportStatus(sid, status) {
-      const message = captured.find((m) => m.sid === sid);
+      const message = captured.list().find((m) => m.sid === sid);
       if (!message) throw new Error(`Fake Twilio: no message ${sid}`);
       if (!message.statusCallback) throw new Error(`Fake Twilio: message ${sid} has no StatusCallback`);
       message.status = status;
@@ -348,7 +331,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
       return response.status;
     },
     clear: () => {
-      captured = [];
+      captured.clear();
       requests = 0;
     },
     close: () =>

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { simpleParser, type AddressObject } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import { Captures } from "./capture";
 
 /**
  * A real SMTP server on loopback that keeps every message it receives: what Kindly's mail transport talks to in
@@ -101,8 +102,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   const host = options.host ?? "127.0.0.1";
   const now = options.now ?? (() => new Date());
   const maxMessages = options.maxMessages ?? 500;
-  let captured: CapturedEmail[] = [];
-  const listeners = new Set<(message: CapturedEmail) => void>();
+  const captured = new Captures<CapturedEmail>("SMTP sink", maxMessages);
 
   const server = new SMTPServer({
     disabledCommands: ["STARTTLS"],
@@ -133,8 +133,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
               authUser: typeof session.user === "string" ? session.user : null,
               ...parsed,
             };
-            captured = [message, ...captured].slice(0, maxMessages);
-            for (const listener of listeners) listener(message);
+            captured.add(message);
             callback();
           },
           (error: Error) => callback(error),
@@ -156,26 +155,10 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     url: `smtp://${host}:${port}`,
     host,
     port,
-    messages: () => [...captured],
-    waitFor(predicate = () => true, timeoutMs = 5000) {
-      const existing = captured.find(predicate);
-      if (existing) return Promise.resolve(existing);
-      return new Promise<CapturedEmail>((resolve, reject) => {
-        const listener = (message: CapturedEmail) => {
-          if (!predicate(message)) return;
-          clearTimeout(timer);
-          listeners.delete(listener);
-          resolve(message);
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(listener);
-          reject(new Error(`SMTP sink: no matching message within ${timeoutMs} ms (${captured.length} captured)`));
-        }, timeoutMs);
-        listeners.add(listener);
-      });
-    },
+    messages: () => captured.list(),
+    waitFor: (predicate, timeoutMs) => captured.waitFor(predicate, timeoutMs),
     clear: () => {
-      captured = [];
+      captured.clear();
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

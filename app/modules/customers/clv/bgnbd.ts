@@ -4,7 +4,7 @@
  * While alive, a customer buys at Poisson rate λ ~ Gamma(r, α); after each repeat purchase they drop out with
  * probability p ~ Beta(a, b). Equation numbers refer to the paper.
  */
-import { minimize } from "./optimize";
+import { minimize, type MinimizeResult } from "./optimize";
 import { hyp2f1, lnGamma, logAddExp } from "./special-functions";
 import { collapseSummaries, type CollapsedSummary, type CustomerSummary } from "./summary";
 
@@ -26,6 +26,19 @@ export type BgNbdFit = { params: BgNbdParams } & FitReport;
 
 /** Search bounds for every parameter, in log space: 1e-6 .. 1e6 covers days or weeks and any currency. */
 export const LOG_PARAM_BOUND = Math.log(1e6);
+
+/** The report both fits give: the optimiser's outcome on the mean negative log-likelihood of `n` customers. */
+export function fitReport(result: MinimizeResult, names: string[], n: number, started: number): FitReport {
+  return {
+    logLikelihood: -result.value * n,
+    iterations: result.iterations,
+    evaluations: result.evaluations,
+    converged: result.converged,
+    toleranceMet: result.toleranceMet,
+    atBounds: names.filter((_, i) => Math.abs(result.x[i]) > LOG_PARAM_BOUND - 0.5),
+    ms: performance.now() - started,
+  };
+}
 
 /**
  * ln L(r, α, a, b | x, t_x, T), eq. 6, in the log form of the paper's section 5 (also lifetimes'):
@@ -148,15 +161,5 @@ export function fitBgNbd(summaries: readonly CustomerSummary[] | CollapsedSummar
       [Math.log(2), lnMeanT, Math.log(2), Math.log(10)],
     ],
   });
-  const names = ["r", "alpha", "a", "b"];
-  return {
-    params: toParams(result.x),
-    logLikelihood: -result.value * n,
-    iterations: result.iterations,
-    evaluations: result.evaluations,
-    converged: result.converged,
-    toleranceMet: result.toleranceMet,
-    atBounds: names.filter((_, i) => Math.abs(result.x[i]) > LOG_PARAM_BOUND - 0.5),
-    ms: performance.now() - started,
-  };
+  return { params: toParams(result.x), ...fitReport(result, ["r", "alpha", "a", "b"], n, started) };
 }

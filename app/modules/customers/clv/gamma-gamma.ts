@@ -6,7 +6,7 @@
  * independent of purchase frequency, and is fitted on repeat buyers only (x ≥ 1) with zbar, the mean of their x
  * repeat-purchase values.
  */
-import { LOG_PARAM_BOUND, type FitReport } from "./bgnbd";
+import { LOG_PARAM_BOUND, fitReport, type FitReport } from "./bgnbd";
 import { minimize } from "./optimize";
 import { lnGamma } from "./special-functions";
 import { type CustomerSummary } from "./summary";
@@ -92,16 +92,5 @@ export function fitGammaGamma(summaries: readonly CustomerSummary[]): GammaGamma
       [Math.log(10), Math.log(5), lnMean + Math.log(0.4)],
     ],
   });
-  const names = ["p", "q", "gamma"];
-  return {
-    params: toParams(result.x),
-    customers: n,
-    logLikelihood: -result.value * n,
-    iterations: result.iterations,
-    evaluations: result.evaluations,
-    converged: result.converged,
-    toleranceMet: result.toleranceMet,
-    atBounds: names.filter((_, i) => Math.abs(result.x[i]) > LOG_PARAM_BOUND - 0.5),
-    ms: performance.now() - started,
-  };
+  return { params: toParams(result.x), customers: n, ...fitReport(result, ["p", "q", "gamma"], n, started) };
 }
