@@ -1,4 +1,7 @@
 import { Session } from "@shopify/shopify-api";
+import type { PersonalDiscountCreateResult } from "~/graphql/PersonalDiscountCreate";
+import type { PersonalFreeShippingCreateResult } from "~/graphql/PersonalFreeShippingCreate";
+import { basicDiscountInput, discountTitle, freeShippingInput, validateTerms } from "~/modules/discounts/discounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BULK_CUSTOMERS_IMPORT_MUTATION, BULK_CUSTOMERS_QUERY } from "~/graphql/BulkCustomersImport";
 import { orderNameSearch } from "~/graphql/OrderStatusLookup";
@@ -121,6 +124,52 @@ const CASES: Record<string, OperationCase> = {
       const stored = store.getMetafield(store.shop.appInstallationId, "kindly", "faq");
       expect(stored?.id).toBe(result.metafields[0].id);
       expect(JSON.parse(stored!.value)).toEqual({ version: 1, default_locale: "en", locales: { en: [] } });
+    },
+  },
+  PersonalDiscountCreate: {
+    variables: () => ({
+      discount: basicDiscountInput(
+        "SORRY-APITEST2",
+        discountTitle("APOLOGY", store.customers[0].id),
+        store.customers[0].id,
+        validateTerms({
+          kind: "PERCENTAGE",
+          value: "10",
+          expiresAt: new Date("2026-12-24T00:00:00Z"),
+          now: store.now(),
+        }),
+        store.now(),
+      ),
+    }),
+    check: (data) => {
+      const { discountCodeBasicCreate: result } = data as PersonalDiscountCreateResult;
+      expect(result?.userErrors).toEqual([]);
+      const created = store.discountCodes.find((discount) => discount.code === "SORRY-APITEST2");
+      expect(created?.id).toBe(result?.codeDiscountNode?.id);
+      expect(created).toMatchObject({ kind: "BASIC", percentage: 0.1, customerIds: [store.customers[0].id] });
+    },
+  },
+  PersonalFreeShippingCreate: {
+    variables: () => ({
+      discount: freeShippingInput(
+        "VIP-APITEST22",
+        discountTitle("VIP_PERK", store.customers[1].id),
+        store.customers[1].id,
+        validateTerms({
+          kind: "FREE_SHIPPING",
+          value: null,
+          expiresAt: new Date("2026-12-24T00:00:00Z"),
+          now: store.now(),
+        }),
+        store.now(),
+      ),
+    }),
+    check: (data) => {
+      const { discountCodeFreeShippingCreate: result } = data as PersonalFreeShippingCreateResult;
+      expect(result?.userErrors).toEqual([]);
+      const created = store.discountCodes.find((discount) => discount.code === "VIP-APITEST22");
+      expect(created?.id).toBe(result?.codeDiscountNode?.id);
+      expect(created).toMatchObject({ kind: "FREE_SHIPPING", usageLimit: 1, customerIds: [store.customers[1].id] });
     },
   },
   BulkOperationStatus: {

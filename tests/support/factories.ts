@@ -171,6 +171,21 @@ export async function createCustomerFootprint(
           },
         ],
       },
+      events: { create: [{ shop, type: "CSAT_REQUESTED" }] },
+    },
+  });
+  await prisma.segmentChange.create({
+    data: { shop, customerId: customer.id, toSegment: "FIRST_TIME", changedAt: now, reason: "SYNC" },
+  });
+  await prisma.discountGrant.create({
+    data: {
+      shop,
+      customerId: customer.id,
+      conversationId: conversation.id,
+      purpose: "APOLOGY",
+      code: `SORRY-${randomUUID().slice(0, 8).toUpperCase()}`,
+      kind: "PERCENTAGE",
+      value: 10,
     },
   });
   await prisma.suppression.create({

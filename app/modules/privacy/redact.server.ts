@@ -118,8 +118,13 @@ export async function redactShop(tx: Tx, shop: string): Promise<void> {
   await tx.scheduledMessage.deleteMany({ where });
   await tx.flowRun.deleteMany({ where });
   await tx.flow.deleteMany({ where });
+  await tx.conversationEvent.deleteMany({ where });
   await tx.conversationMessage.deleteMany({ where });
   await tx.conversation.deleteMany({ where });
+  await tx.savedReply.deleteMany({ where });
+  await tx.discountGrant.deleteMany({ where });
+  await tx.segmentChange.deleteMany({ where });
+  await tx.importJob.deleteMany({ where });
   await tx.checkout.deleteMany({ where });
   await tx.order.deleteMany({ where });
   await tx.customer.deleteMany({ where });

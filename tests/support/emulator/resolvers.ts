@@ -9,6 +9,7 @@ import {
   type UserErrorShape,
   type MetafieldsSetInput,
   type DiscountCodeBasicInput,
+  type DiscountCodeFreeShippingInput,
 } from "./store";
 import type {
   AddressRecord,
@@ -158,6 +159,46 @@ function nodeById(context: EmulatorContext, id: unknown): unknown {
 
 // ---- Resolver maps ------------------------------------------------------------------------------------------------
 
+/** The fields DiscountCodeBasic and DiscountCodeFreeShipping share, resolved from the same record. */
+const codeDiscountFields: Record<string, FieldResolver<{ discount: DiscountCodeRecord }>> = {
+  title: ({ discount }) => discount.title,
+  status: ({ discount }, _args, { store }) => {
+    const now = store.now().getTime();
+    if (discount.startsAt.getTime() > now) return "SCHEDULED";
+    if (discount.endsAt && discount.endsAt.getTime() <= now) return "EXPIRED";
+    return "ACTIVE";
+  },
+  startsAt: ({ discount }) => iso(discount.startsAt),
+  endsAt: ({ discount }) => iso(discount.endsAt),
+  usageLimit: ({ discount }) => discount.usageLimit,
+  appliesOncePerCustomer: ({ discount }) => discount.appliesOncePerCustomer,
+  asyncUsageCount: () => 0,
+  codes: ({ discount }, args, context) =>
+    paginate(
+      [
+        {
+          id: discount.redeemCodeId,
+          legacyId: parseGid(discount.redeemCodeId)?.legacyId ?? "0",
+          code: discount.code,
+          asyncUsageCount: 0,
+        },
+      ],
+      connectionArgs(args),
+      (code) => ({ value: 0, id: code.legacyId }),
+      context.bulk,
+    ),
+  context: ({ discount }, _args, { store }) =>
+    discount.customerIds
+      ? {
+          __typename: "DiscountCustomers",
+          customers: discount.customerIds.map((id) => store.getCustomer(id)).filter(Boolean),
+        }
+      : { __typename: "DiscountBuyerSelectionAll", all: "ALL" },
+  combinesWith: ({ discount }) => discount.combinesWith,
+  createdAt: ({ discount }) => iso(discount.createdAt),
+  updatedAt: ({ discount }) => iso(discount.updatedAt),
+};
+
 const resolvers: Record<string, TypeResolvers> = {
   QueryRoot: resolversFor<null>({
     shop: (_source, _args, { store }) => store.shop,
@@ -204,6 +245,10 @@ const resolvers: Record<string, TypeResolvers> = {
     metafieldsSet: (_source, args, { store }) => store.setMetafields(args.metafields as MetafieldsSetInput[]),
     discountCodeBasicCreate: (_source, args, { store }) => {
       const result = store.createDiscountCode(args.basicCodeDiscount as DiscountCodeBasicInput);
+      return { codeDiscountNode: result.discount, userErrors: result.userErrors };
+    },
+    discountCodeFreeShippingCreate: (_source, args, { store }) => {
+      const result = store.createFreeShippingCode(args.freeShippingCodeDiscount as DiscountCodeFreeShippingInput);
       return { codeDiscountNode: result.discount, userErrors: result.userErrors };
     },
   }),
@@ -337,43 +382,20 @@ const resolvers: Record<string, TypeResolvers> = {
   }),
 
   DiscountCodeNode: resolversFor<DiscountCodeRecord>({
-    codeDiscount: (discount) => ({ __typename: "DiscountCodeBasic", discount }),
+    codeDiscount: (discount) => ({
+      __typename: discount.kind === "FREE_SHIPPING" ? "DiscountCodeFreeShipping" : "DiscountCodeBasic",
+      discount,
+    }),
+  }),
+
+  DiscountCodeFreeShipping: resolversFor<{ discount: DiscountCodeRecord }>({
+    ...codeDiscountFields,
+    maximumShippingPrice: ({ discount }, _args, { store }) =>
+      discount.maximumShippingCents === null ? null : money(discount.maximumShippingCents, store.shop.currencyCode),
   }),
 
   DiscountCodeBasic: resolversFor<{ discount: DiscountCodeRecord }>({
-    title: ({ discount }) => discount.title,
-    status: ({ discount }, _args, { store }) => {
-      const now = store.now().getTime();
-      if (discount.startsAt.getTime() > now) return "SCHEDULED";
-      if (discount.endsAt && discount.endsAt.getTime() <= now) return "EXPIRED";
-      return "ACTIVE";
-    },
-    startsAt: ({ discount }) => iso(discount.startsAt),
-    endsAt: ({ discount }) => iso(discount.endsAt),
-    usageLimit: ({ discount }) => discount.usageLimit,
-    appliesOncePerCustomer: ({ discount }) => discount.appliesOncePerCustomer,
-    asyncUsageCount: () => 0,
-    codes: ({ discount }, args, context) =>
-      paginate(
-        [
-          {
-            id: discount.redeemCodeId,
-            legacyId: parseGid(discount.redeemCodeId)?.legacyId ?? "0",
-            code: discount.code,
-            asyncUsageCount: 0,
-          },
-        ],
-        connectionArgs(args),
-        (code) => ({ value: 0, id: code.legacyId }),
-        context.bulk,
-      ),
-    context: ({ discount }, _args, { store }) =>
-      discount.customerIds
-        ? {
-            __typename: "DiscountCustomers",
-            customers: discount.customerIds.map((id) => store.getCustomer(id)).filter(Boolean),
-          }
-        : { __typename: "DiscountBuyerSelectionAll", all: "ALL" },
+    ...codeDiscountFields,
     customerGets: ({ discount }, _args, { store }) => ({
       value:
         discount.percentage !== null
@@ -384,9 +406,6 @@ const resolvers: Record<string, TypeResolvers> = {
               appliesOnEachItem: discount.appliesOnEachItem,
             },
     }),
-    combinesWith: ({ discount }) => discount.combinesWith,
-    createdAt: ({ discount }) => iso(discount.createdAt),
-    updatedAt: ({ discount }) => iso(discount.updatedAt),
   }),
 };
 

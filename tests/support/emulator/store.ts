@@ -100,6 +100,12 @@ export interface DiscountCodeBasicInput {
   } | null;
 }
 
+/** `discountCodeFreeShippingCreate` input: the basic code's fields without `customerGets`, plus the shipping limits. */
+export interface DiscountCodeFreeShippingInput extends Omit<DiscountCodeBasicInput, "customerGets"> {
+  destination?: { all?: boolean | null } | null;
+  maximumShippingPrice?: string | null;
+}
+
 /** Money counts toward amountSpent only once captured: pending, authorised and voided orders spent nothing yet. */
 const CAPTURED: ReadonlySet<OrderFinancialStatus> = new Set(["PAID", "PARTIALLY_REFUNDED", "REFUNDED"]);
 
@@ -462,9 +468,24 @@ export class ShopStore {
     discount: DiscountCodeRecord | null;
     userErrors: UserErrorShape[];
   } {
+    return this.createCodeDiscount("BASIC", input);
+  }
+
+  createFreeShippingCode(input: DiscountCodeFreeShippingInput): {
+    discount: DiscountCodeRecord | null;
+    userErrors: UserErrorShape[];
+  } {
+    return this.createCodeDiscount("FREE_SHIPPING", input);
+  }
+
+  private createCodeDiscount(
+    kind: DiscountCodeRecord["kind"],
+    input: DiscountCodeBasicInput & DiscountCodeFreeShippingInput,
+  ): { discount: DiscountCodeRecord | null; userErrors: UserErrorShape[] } {
     const userErrors: UserErrorShape[] = [];
+    const argument = kind === "BASIC" ? "basicCodeDiscount" : "freeShippingCodeDiscount";
     const error = (field: string[], message: string, code: string) =>
-      userErrors.push({ field: ["basicCodeDiscount", ...field], message, code });
+      userErrors.push({ field: [argument, ...field], message, code });
     const title = input.title?.trim() ?? "";
     const code = input.code?.trim() ?? "";
     if (!title) error(["title"], "Title can't be blank", "BLANK");
@@ -476,7 +497,7 @@ export class ShopStore {
     const value = input.customerGets?.value;
     const percentage = value?.percentage ?? null;
     const amountText = value?.discountAmount?.amount ?? null;
-    if (!value || (percentage === null && amountText === null))
+    if (kind === "BASIC" && (!value || (percentage === null && amountText === null)))
       error(["customerGets", "value"], "Value can't be blank", "BLANK");
     if (percentage !== null && amountText !== null)
       error(["customerGets", "value"], "Only one of percentage or discountAmount can be given", "TOO_MANY_ARGUMENTS");
@@ -491,8 +512,14 @@ export class ShopStore {
     if (amountText !== null && (amountCents === null || amountCents <= 0)) {
       error(["customerGets", "value", "discountAmount", "amount"], "Value must be greater than 0", "GREATER_THAN");
     }
-    if (!input.customerGets?.items?.all)
+    if (kind === "BASIC" && !input.customerGets?.items?.all)
       error(["customerGets", "items"], "Items must apply to all products in the emulator", "INVALID");
+    if (kind === "FREE_SHIPPING" && !input.destination?.all)
+      error(["destination"], "Destination must be all countries in the emulator", "INVALID");
+    const maximumShippingText = input.maximumShippingPrice ?? null;
+    const maximumShippingCents = maximumShippingText !== null ? parseCents(maximumShippingText) : null;
+    if (maximumShippingText !== null && (maximumShippingCents === null || maximumShippingCents <= 0))
+      error(["maximumShippingPrice"], "Maximum shipping price must be greater than 0", "GREATER_THAN");
     const context = input.context;
     if (context?.all && context.customers)
       error(["context"], "Only one of all or customers can be given", "TOO_MANY_ARGUMENTS");
@@ -520,6 +547,8 @@ export class ShopStore {
     const discount: DiscountCodeRecord = {
       ...node,
       redeemCodeId: this.ids.next("DiscountRedeemCode").id,
+      kind,
+      maximumShippingCents,
       title,
       code,
       startsAt,

@@ -237,13 +237,17 @@ export interface DiscountCodeRecord {
   id: string;
   legacyId: string;
   redeemCodeId: string;
+  /** BASIC (percentage or amount off) or FREE_SHIPPING. */
+  kind: "BASIC" | "FREE_SHIPPING";
+  /** Free shipping only: the most a shipping rate may cost to be made free (null: any rate). */
+  maximumShippingCents: number | null;
   title: string;
   code: string;
   startsAt: Date;
   endsAt: Date | null;
   usageLimit: number | null;
   appliesOncePerCustomer: boolean;
-  /** Exactly one of the two is set. */
+  /** BASIC: exactly one of the two is set. FREE_SHIPPING: both null. */
   percentage: number | null;
   amountCents: number | null;
   appliesOnEachItem: boolean;
