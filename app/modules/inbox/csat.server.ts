@@ -1,0 +1,96 @@
+import prisma from "~/db.server";
+
+/**
+ * CSAT responses: one per conversation, whatever the channel it came back on (chat widget, signed email link,
+ * SMS digit). The survey itself is sent when a conversation is closed (`close.server.ts`); this module only
+ * records the answer.
+ *
+ * A low score is a shopper telling us something went wrong: the conversation reopens so a person follows up.
+ */
+
+export type CsatChannel = "CHAT" | "EMAIL" | "SMS";
+
+export interface CsatResponseInput {
+  shop: string;
+  conversationId: string;
+  score: number;
+  comment?: string | null;
+  channel: CsatChannel;
+  at: Date;
+}
+
+export type CsatOutcome = "RECORDED" | "ALREADY_ANSWERED" | "NOT_REQUESTED";
+
+/** Scores at or below this reopen the conversation. */
+export const LOW_CSAT_SCORE = 2;
+const MAX_COMMENT_CHARS = 2_000;
+
+export function isValidCsatScore(score: unknown): score is number {
+  return typeof score === "number" && Number.isInteger(score) && score >= 1 && score <= 5;
+}
+
+export class InvalidCsatScoreError extends RangeError {
+  constructor(score: unknown) {
+    super(`A CSAT score is a whole number from 1 to 5 (got ${String(score)})`);
+    this.name = "InvalidCsatScoreError";
+  }
+}
+
+export async function recordCsatResponse(input: CsatResponseInput): Promise<{ outcome: CsatOutcome }> {
+  if (!isValidCsatScore(input.score)) throw new InvalidCsatScoreError(input.score);
+  const comment = input.comment?.trim() ? input.comment.trim().slice(0, MAX_COMMENT_CHARS) : null;
+
+  return prisma.$transaction(async (tx) => {
+    const conversation = await tx.conversation.findFirst({
+      where: { id: input.conversationId, shop: input.shop },
+      select: { id: true, status: true, csatRequestedAt: true, csatRespondedAt: true },
+    });
+    if (!conversation || !conversation.csatRequestedAt) return { outcome: "NOT_REQUESTED" as const };
+    if (conversation.csatRespondedAt) return { outcome: "ALREADY_ANSWERED" as const };
+
+    // Compare-and-set on csatRespondedAt: two answers racing (a double click on the email link) record one.
+    const claimed = await tx.conversation.updateMany({
+      where: { id: conversation.id, shop: input.shop, csatRespondedAt: null },
+      data: { csatRespondedAt: input.at, csatScore: input.score, csatComment: comment },
+    });
+    if (claimed.count === 0) return { outcome: "ALREADY_ANSWERED" as const };
+
+    await tx.conversationMessage.create({
+      data: {
+        shop: input.shop,
+        conversationId: conversation.id,
+        author: "SHOPPER",
+        channel: input.channel,
+        kind: "CSAT_RESPONSE",
+        body: comment ? `${input.score}/5 — ${comment}` : `${input.score}/5`,
+        createdAt: input.at,
+      },
+    });
+    await tx.conversationEvent.create({
+      data: {
+        shop: input.shop,
+        conversationId: conversation.id,
+        type: "CSAT_RECEIVED",
+        dataJson: JSON.stringify({ score: input.score, channel: input.channel, hasComment: comment !== null }),
+        createdAt: input.at,
+      },
+    });
+
+    if (input.score <= LOW_CSAT_SCORE) {
+      await tx.conversation.update({
+        where: { id: conversation.id },
+        data: { status: "OPEN", closedAt: null, reopenedAt: input.at, unreadCount: { increment: 1 } },
+      });
+      await tx.conversationEvent.create({
+        data: {
+          shop: input.shop,
+          conversationId: conversation.id,
+          type: "REOPENED",
+          dataJson: JSON.stringify({ reason: "LOW_CSAT", score: input.score }),
+          createdAt: input.at,
+        },
+      });
+    }
+    return { outcome: "RECORDED" as const };
+  });
+}
