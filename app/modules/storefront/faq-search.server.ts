@@ -1,6 +1,7 @@
 import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
 import { FAQ_PUBLISHED_QUERY, type FaqPublishedResult } from "~/graphql/FaqPublished";
 import { runAdminQuery } from "~/modules/shop/graphql.server";
+import { createRateLimiter, type RateDecision } from "~/modules/storefront/rate-limit.server";
 import { parsePublishedFaq } from "~/modules/storefront/faq";
 import {
   buildFaqSearchIndex,
@@ -59,46 +60,21 @@ export async function searchPublishedFaq(
 
 // ---- Rate limit --------------------------------------------------------------------------------------------------
 
-export const FAQ_SEARCH_RATE = { requests: 30, windowMs: 60_000 } as const;
-const windows = new Map<string, number[]>();
-
-export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+export { clientIp, type RateDecision } from "~/modules/storefront/rate-limit.server";
 
 /**
- * A sliding window per client IP (and shop): search-as-you-type sends a request every few keystrokes, so 30 a
- * minute is generous for a person and stops a script scraping the FAQ or using Kindly to hammer the Admin API.
- * In memory per instance: a limit of this size does not need shared state to do its job.
+ * Per client IP (and shop): search-as-you-type sends a request every few keystrokes, so 30 a minute is generous for
+ * a person and stops a script scraping the FAQ or using Kindly to hammer the Admin API.
  */
+export const FAQ_SEARCH_RATE = { requests: 30, windowMs: 60_000 } as const;
+const faqSearchLimiter = createRateLimiter(FAQ_SEARCH_RATE);
+
 export function checkFaqSearchRate(key: string, now = Date.now()): RateDecision {
-  const since = now - FAQ_SEARCH_RATE.windowMs;
-  const recent = (windows.get(key) ?? []).filter((time) => time > since);
-  if (recent.length >= FAQ_SEARCH_RATE.requests) {
-    windows.set(key, recent);
-    return {
-      allowed: false,
-      retryAfterSeconds: Math.max(1, Math.ceil((recent[0] + FAQ_SEARCH_RATE.windowMs - now) / 1000)),
-    };
-  }
-  recent.push(now);
-  windows.set(key, recent);
-  // Forget idle clients so the map does not grow with every IP ever seen.
-  if (windows.size > 10_000) {
-    for (const [other, times] of windows) if (times.every((time) => time <= since)) windows.delete(other);
-  }
-  return { allowed: true };
+  return faqSearchLimiter.check(key, now);
 }
 
 /** For tests: start every file with empty windows and caches. */
 export function resetFaqSearchState(): void {
-  windows.clear();
+  faqSearchLimiter.reset();
   indexes.clear();
-}
-
-/**
- * The shopper's IP as Shopify's app proxy forwards it (`X-Forwarded-For`, first entry). Behind the proxy every
- * request comes from Shopify, so the socket address would put all shoppers in one bucket.
- */
-export function clientIp(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("x-real-ip") || "unknown";
 }
