@@ -1,4 +1,5 @@
 import type prisma from "~/db.server";
+import { slaDueTimes } from "~/modules/inbox/sla.server";
 import { normalizeEmail, normalizePhone } from "~/modules/webhooks/payload.server";
 import type { Tx } from "~/modules/webhooks/receive.server";
 
@@ -31,6 +32,10 @@ export interface InboundMessage {
   emailMessageId?: string | null;
   /** The Message-ID it answered (email). */
   inReplyTo?: string | null;
+  /** The References chain (email), oldest first: any Message-ID of the thread finds the conversation. */
+  references?: string[];
+  /** The shopper's language when the channel knows it (chat widget, checkout). */
+  locale?: string | null;
   attachments?: InboundAttachment[];
   customerId?: string | null;
   checkoutId?: string | null;
@@ -65,10 +70,13 @@ async function findConversation(
     const linked = await db.conversation.findFirst({ where: { id: input.conversationId, shop: input.shop }, select });
     if (linked) return linked;
   }
-  if (input.inReplyTo) {
-    // An answer to something the shop sent from this conversation (a staff reply carries its Message-ID).
+  const thread = [...new Set([input.inReplyTo, ...(input.references ?? []).slice().reverse()].filter(Boolean))];
+  if (thread.length > 0) {
+    // An answer to anything in this conversation's thread (a staff reply, the shopper's own earlier message): the
+    // whole References chain counts, because clients trim In-Reply-To differently and forwards reset it.
     const answered = await db.conversationMessage.findFirst({
-      where: { shop: input.shop, emailMessageId: input.inReplyTo },
+      where: { shop: input.shop, emailMessageId: { in: thread as string[] } },
+      orderBy: { createdAt: "desc" },
       select: { conversation: { select } },
     });
     if (answered) return answered.conversation;
@@ -117,12 +125,29 @@ export async function recordInboundMessage(db: Db, input: InboundMessage): Promi
     conversationId = existing.id;
     outcome = existing.status === "CLOSED" ? "REOPENED" : "APPENDED";
     const current = await db.conversation.findUniqueOrThrow({ where: { id: existing.id } });
+    // A closed conversation starts a new round: the resolution clock restarts from now (the first response, if it
+    // was given, stays met), and a missed target is recorded again if it is missed again.
+    const restart =
+      existing.status === "CLOSED"
+        ? await slaDueTimes(db, input.shop, input.receivedAt, current.vip).then((due) => ({
+            reopenedAt: input.receivedAt,
+            resolutionDueAt: due.resolutionDueAt,
+            resolutionBreachedAt: null,
+            ...(current.firstResponseAt
+              ? {}
+              : { firstResponseDueAt: due.firstResponseDueAt, firstResponseBreachedAt: null }),
+          }))
+        : {};
     await db.conversation.update({
       where: { id: existing.id },
       data: {
+        ...restart,
         // The shopper is waiting for the shop again, whatever the state was.
         status: "OPEN",
         closedAt: null,
+        unreadCount: { increment: 1 },
+        lastShopperMessageAt: input.receivedAt,
+        locale: current.locale ?? input.locale ?? null,
         lastMessageAt: input.receivedAt > current.lastMessageAt ? input.receivedAt : current.lastMessageAt,
         // Fill in what was not known yet; never overwrite what a person may have corrected.
         customerId: current.customerId ?? customerId,
@@ -153,11 +178,26 @@ export async function recordInboundMessage(db: Db, input: InboundMessage): Promi
         orderId: input.orderId ?? null,
         vip,
         lastMessageAt: input.receivedAt,
+        lastShopperMessageAt: input.receivedAt,
+        unreadCount: 1,
+        locale: input.locale ?? null,
+        ...(await slaDueTimes(db, input.shop, input.receivedAt, vip)),
       },
       select: { id: true },
     });
     conversationId = created.id;
     outcome = "CREATED";
+  }
+  if (outcome !== "APPENDED") {
+    await db.conversationEvent.create({
+      data: {
+        shop: input.shop,
+        conversationId,
+        type: outcome === "CREATED" ? "CREATED" : "REOPENED",
+        dataJson: JSON.stringify({ channel: input.channel, reason: outcome === "CREATED" ? undefined : "NEW_MESSAGE" }),
+        createdAt: input.receivedAt,
+      },
+    });
   }
 
   const message = await db.conversationMessage.create({

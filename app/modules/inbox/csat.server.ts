@@ -94,3 +94,49 @@ export async function recordCsatResponse(input: CsatResponseInput): Promise<{ ou
     return { outcome: "RECORDED" as const };
   });
 }
+
+/** How long after the survey a lone digit by SMS still counts as its answer. */
+export const SMS_CSAT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** "4", "5!", "2 the parcel was late": the score, and the words after it as the comment. */
+export function parseCsatDigitReply(body: string): { score: number; comment: string | null } | null {
+  const match = /^\s*([1-5])(?![\d.,])\s*[-:.!)]?\s*([\s\S]*)$/.exec(body);
+  if (!match) return null;
+  const comment = match[2].trim();
+  return { score: Number(match[1]), comment: comment || null };
+}
+
+/**
+ * An SMS that answers a pending survey: the latest SMS conversation with this number whose survey was sent in the
+ * last week and not answered. Null when the text is not a digit reply or no survey waits (then it is a message).
+ */
+export async function recordSmsCsatDigit(
+  shop: string,
+  phone: string,
+  body: string,
+  at: Date,
+): Promise<{ conversationId: string; outcome: CsatOutcome } | null> {
+  const reply = parseCsatDigitReply(body);
+  if (!reply) return null;
+  const pending = await prisma.conversation.findFirst({
+    where: {
+      shop,
+      channel: "SMS",
+      contactPhone: phone,
+      csatRespondedAt: null,
+      csatRequestedAt: { not: null, gte: new Date(at.getTime() - SMS_CSAT_WINDOW_MS) },
+    },
+    orderBy: { csatRequestedAt: "desc" },
+    select: { id: true },
+  });
+  if (!pending) return null;
+  const { outcome } = await recordCsatResponse({
+    shop,
+    conversationId: pending.id,
+    score: reply.score,
+    comment: reply.comment,
+    channel: "SMS",
+    at,
+  });
+  return { conversationId: pending.id, outcome };
+}

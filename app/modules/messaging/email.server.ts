@@ -373,3 +373,67 @@ export async function sendEmail(shop: EmailShop, email: EmailToSend): Promise<Se
     throw classifySmtpError(error);
   }
 }
+
+export interface ConversationEmailToSend {
+  /** The ConversationMessage.id: the Message-ID is derived from it, so a retried send keeps the same one. */
+  conversationMessageId: string;
+  /** Where the shopper's answer goes: `reply+TOKEN@` on the reply domain (see inbox/reply-token.server.ts). */
+  replyToken: string;
+  to: string;
+  toName?: string | null;
+  subject: string;
+  text: string;
+  html: string;
+  inReplyTo?: string | null;
+  /** The whole thread, oldest first (RFC 5322 §3.6.4), so every client threads the answer. */
+  references?: string[];
+}
+
+/**
+ * A person's answer from the inbox (and the CSAT survey that ends a conversation): one-to-one correspondence the
+ * shopper asked for, so no tracking pixel, no click redirects and no unsubscribe footer; threaded under the
+ * shopper's message with In-Reply-To/References.
+ */
+export async function sendConversationEmail(shop: EmailShop, email: ConversationEmailToSend): Promise<SentEmail> {
+  const senderEmail = (shop.senderEmail ?? shop.contactEmail ?? shop.email ?? "").trim();
+  if (!SINGLE_ADDRESS.test(senderEmail)) {
+    throw new SendError("The shop has no valid sender email address", { code: "INVALID_SENDER", retryable: false });
+  }
+  const to = email.to.trim();
+  if (!SINGLE_ADDRESS.test(to)) {
+    throw new SendError("The recipient is not a single valid email address", {
+      code: "INVALID_RECIPIENT",
+      retryable: false,
+    });
+  }
+  const transporter = transportFor(shop);
+  const emailMessageId = emailMessageIdFor(email.conversationMessageId, replyDomainFor(shop));
+  const fromName = sanitizeDisplayName(shop.senderName ?? shop.name);
+  const toName = sanitizeDisplayName(email.toName);
+  // Message-IDs come from stored headers: keep only well-formed ones, so nothing else can ride into a header.
+  const references = (email.references ?? []).filter((id) => /^<[^<>\s]{1,400}>$/.test(id));
+  const inReplyTo = email.inReplyTo && /^<[^<>\s]{1,400}>$/.test(email.inReplyTo) ? email.inReplyTo : undefined;
+  try {
+    const info = (await transporter.sendMail({
+      from: fromName ? { name: fromName, address: senderEmail } : senderEmail,
+      to: toName ? { name: toName, address: to } : to,
+      replyTo: replyAddress(shop, email.replyToken),
+      subject: sanitizeSubject(email.subject),
+      messageId: emailMessageId,
+      date: getClock().now(),
+      inReplyTo,
+      references: references.length ? references : undefined,
+      html: email.html,
+      text: email.text,
+    })) as { accepted?: Array<string | { address: string }>; response?: string };
+    return {
+      emailMessageId,
+      html: email.html,
+      text: email.text,
+      accepted: (info.accepted ?? []).map((address) => (typeof address === "string" ? address : address.address)),
+      response: info.response ?? "",
+    };
+  } catch (error) {
+    throw classifySmtpError(error);
+  }
+}

@@ -3,6 +3,7 @@ import type prisma from "~/db.server";
 import { getEnv } from "~/env.server";
 import { getLogger } from "~/logger.server";
 import { recordInboundMessage } from "~/modules/inbox/conversations.server";
+import { conversationIdFromReplyToken } from "~/modules/inbox/reply-token.server";
 import { unsubscribeMessage } from "~/modules/messaging/engagement.server";
 import { safeEqual } from "~/modules/messaging/http.server";
 import { stopRunForMessage } from "~/modules/recovery/stop.server";
@@ -205,13 +206,26 @@ export async function receiveInboundEmail(db: Db, raw: Buffer | string, now: Dat
     body: parsed.text ?? "",
     bodyHtml: typeof parsed.html === "string" ? parsed.html : null,
     emailMessageId: parsed.messageId ?? null,
+    references: referenceIds(parsed),
     attachments,
     receivedAt: now,
   };
 
   if (!message) {
-    // Perhaps an answer to a reply the merchant sent from the inbox: the conversation knows that Message-ID.
-    const answered =
+    // Perhaps an answer to a reply the merchant sent from the inbox: its reply address names the conversation
+    // (signed), and the conversation knows the Message-IDs of the thread.
+    let answered: { shop: string; conversationId: string; emailMessageId: string | null } | null = null;
+    for (const { token } of tokens.filter((candidate) => candidate.kind === "reply")) {
+      const conversationId = conversationIdFromReplyToken(token);
+      const conversation = conversationId
+        ? await db.conversation.findUnique({ where: { id: conversationId }, select: { id: true, shop: true } })
+        : null;
+      if (conversation) {
+        answered = { shop: conversation.shop, conversationId: conversation.id, emailMessageId: null };
+        break;
+      }
+    }
+    answered ??=
       thread.length > 0
         ? await db.conversationMessage.findFirst({
             where: { emailMessageId: { in: thread }, author: { not: "SHOPPER" } },
@@ -272,6 +286,16 @@ export async function receiveInboundEmail(db: Db, raw: Buffer | string, now: Dat
     "inbound email: reply recorded, sequence stopped",
   );
   return { result: "REPLY_RECORDED", messageId: found.id, conversationId };
+}
+
+/** The References header's Message-IDs, oldest first. */
+function referenceIds(parsed: ParsedMail): string[] {
+  const references = Array.isArray(parsed.references)
+    ? parsed.references
+    : parsed.references
+      ? [parsed.references]
+      : [];
+  return [...new Set(references.join(" ").match(/<[^<>\s]+>/g) ?? [])];
 }
 
 /** Providers retry a POST they think failed; the reply's own Message-ID says we already have it. */

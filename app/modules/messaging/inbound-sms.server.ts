@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import type prisma from "~/db.server";
 import { getLogger } from "~/logger.server";
+import { recordSmsCsatDigit } from "~/modules/inbox/csat.server";
 import { recordInboundMessage } from "~/modules/inbox/conversations.server";
 import { escapeXml } from "~/modules/messaging/html";
 import { safeEqual } from "~/modules/messaging/http.server";
@@ -101,7 +102,14 @@ export function twiml(message?: string): string {
 // Handling
 
 export type InboundSmsResult =
-  "FORBIDDEN" | "OPTED_OUT" | "OPTED_IN" | "HELP" | "REPLY_RECORDED" | "CONVERSATION_RECORDED" | "IGNORED_EMPTY";
+  | "FORBIDDEN"
+  | "OPTED_OUT"
+  | "OPTED_IN"
+  | "HELP"
+  | "REPLY_RECORDED"
+  | "CONVERSATION_RECORDED"
+  | "CSAT_RECORDED"
+  | "IGNORED_EMPTY";
 
 export interface InboundSmsRequest {
   /** The public URL Twilio called (SHOPIFY_APP_URL + path + query): what Twilio signed. */
@@ -207,6 +215,16 @@ export async function receiveInboundSms(db: Db, request: InboundSmsRequest): Pro
     return { result: "HELP", twiml: twiml(ANSWERS[language].HELP(shopName, contact)), shop: shop.shop };
   }
   if (body.trim() === "") return { result: "IGNORED_EMPTY", twiml: twiml(), shop: shop.shop };
+
+  // "Reply with a digit 1-5" after a conversation closed: the answer to the survey, not a new thread.
+  const csat = await recordSmsCsatDigit(shop.shop, from, body, request.now);
+  if (csat) {
+    log.info(
+      { shop: shop.shop, conversationId: csat.conversationId, outcome: csat.outcome },
+      "inbound SMS: CSAT reply",
+    );
+    return { result: "CSAT_RECORDED", twiml: twiml(), shop: shop.shop };
+  }
 
   const run = lastSent?.scheduled?.run ?? null;
   const conversationId = await db.$transaction(async (tx) => {
