@@ -63,6 +63,7 @@ const RawEnvSchema = z.object({
   INBOUND_EMAIL_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   ENCRYPTION_KEY: base64Key32.optional(),
   KINDLY_DEMO: booleanFlag,
+  SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).optional(),
 });
 
 export type Env = {
@@ -80,6 +81,8 @@ export type Env = {
   INBOUND_EMAIL_SECRET: string;
   ENCRYPTION_KEY: string;
   KINDLY_DEMO: boolean;
+  /** How long an instance keeps an offline session in memory (0: never). Default 5 s; 0 under test. */
+  SESSION_CACHE_SECONDS: number;
 };
 
 export class EnvError extends Error {
@@ -142,6 +145,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     INBOUND_EMAIL_SECRET: raw.INBOUND_EMAIL_SECRET ?? DEV_INBOUND_EMAIL_SECRET,
     ENCRYPTION_KEY: raw.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY,
     KINDLY_DEMO: raw.KINDLY_DEMO,
+    // Tests create and delete sessions directly in the database, so they read them through every time.
+    SESSION_CACHE_SECONDS: raw.SESSION_CACHE_SECONDS ?? (raw.NODE_ENV === "test" ? 0 : 5),
   };
 }
 

@@ -11,6 +11,7 @@ import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import prisma from "~/db.server";
 import { getEnv } from "~/env.server";
 import { recordInstall } from "~/modules/shop/install.server";
+import { CachedSessionStorage, registerSessionCache } from "~/modules/shop/session-cache.server";
 
 const env = getEnv();
 
@@ -26,7 +27,10 @@ const shopify = shopifyApp({
   scopes: env.SCOPES,
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(prisma),
+  // Offline sessions cached for a few seconds: every webhook loads one (see session-cache.server.ts).
+  sessionStorage: registerSessionCache(
+    new CachedSessionStorage(new PrismaSessionStorage(prisma), env.SESSION_CACHE_SECONDS * 1000),
+  ),
   distribution: AppDistribution.AppStore,
   future: {
     unstable_newEmbeddedAuthStrategy: true,

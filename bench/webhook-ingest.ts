@@ -139,6 +139,11 @@ await seed.execute({
   sql: `INSERT INTO "Shop" ("shop","name","updatedAt") VALUES (?, 'Bench', CURRENT_TIMESTAMP)`,
   args: [SHOP],
 });
+// An installed shop has its offline session; authenticate.webhook loads it for every delivery.
+await seed.execute({
+  sql: `INSERT INTO "Session" ("id","shop","state","isOnline","scope","accessToken") VALUES (?, ?, '', 0, ?, ?)`,
+  args: [`offline_${SHOP}`, SHOP, "read_customers,read_orders", "shpat_bench_offline_token"],
+});
 const app = await startProcess(["bench/ingest-app-server.ts"], {
   DATABASE_URL: appDb,
   SHOPIFY_API_SECRET: SECRET,
@@ -165,14 +170,25 @@ try {
 
   const appAtRate = await openLoop(appUrl, RATE, SECONDS);
   const baselineAtRate = await openLoop(baselineUrl, RATE, SECONDS);
-  const appMax = await closedLoop(appUrl, 16, 5);
-  const baselineMax = await closedLoop(baselineUrl, 16, 5);
+  // Throughput in alternating one-second slices (five each), so a load change on the machine hits both alike.
+  const appMax = { requestsPerSecond: 0, failures: 0 };
+  const baselineMax = { requestsPerSecond: 0, failures: 0 };
+  for (let slice = 0; slice < 5; slice++) {
+    for (const [url, total] of [
+      [appUrl, appMax],
+      [baselineUrl, baselineMax],
+    ] as const) {
+      const result = await closedLoop(url, 16, 1);
+      total.requestsPerSecond += result.requestsPerSecond / 5;
+      total.failures += result.failures;
+    }
+  }
   const counts = await createClient({ url: appDb }).execute(
     `SELECT (SELECT COUNT(*) FROM "Checkout") AS checkouts, (SELECT COUNT(*) FROM "ScheduledMessage") AS scheduled, (SELECT COUNT(*) FROM "WebhookEvent") AS events`,
   );
 
   console.log(
-    `Webhook ingest on SQLite, ${RATE} req/s for ${SECONDS} s (open loop), then max throughput (16 connections, 5 s)`,
+    `Webhook ingest on SQLite, ${RATE} req/s for ${SECONDS} s (open loop), then max throughput (16 connections, 5 s each in alternating 1 s slices)`,
   );
   console.log(
     `  Kindly   at ${RATE}/s: p50 ${fmt(appAtRate.p50)} ms, p95 ${fmt(appAtRate.p95)} ms, p99 ${fmt(appAtRate.p99)} ms, max ${fmt(appAtRate.max)} ms, achieved ${fmt(appAtRate.achievedRate)}/s, failures ${appAtRate.failures}`,

@@ -1,4 +1,5 @@
 import type { Tx } from "~/modules/webhooks/receive.server";
+import { forgetShopSessions } from "~/modules/shop/session-cache.server";
 import { resolveCustomerRecords, type CustomerIdentity } from "~/modules/privacy/identity.server";
 
 export interface RedactionSummary {
@@ -133,5 +134,6 @@ export async function redactShop(tx: Tx, shop: string): Promise<void> {
   await tx.dataRequest.deleteMany({ where });
   await tx.webhookEvent.deleteMany({ where });
   await tx.session.deleteMany({ where });
+  forgetShopSessions(shop);
   await tx.shop.deleteMany({ where });
 }

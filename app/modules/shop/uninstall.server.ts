@@ -1,4 +1,5 @@
 import type { Tx } from "~/modules/webhooks/receive.server";
+import { forgetShopSessions } from "~/modules/shop/session-cache.server";
 
 /**
  * app/uninstalled: the shop's sessions are removed and all sending stops at once. Idempotent: a second
@@ -7,6 +8,7 @@ import type { Tx } from "~/modules/webhooks/receive.server";
  */
 export async function stopShopOnUninstall(tx: Tx, shop: string, now: Date): Promise<void> {
   await tx.session.deleteMany({ where: { shop } });
+  forgetShopSessions(shop);
   await tx.shop.updateMany({ where: { shop }, data: { sendingEnabled: false, uninstalledAt: now } });
   await tx.scheduledMessage.updateMany({
     // CLAIMED rows too: their worker's compare-and-set to SENDING then fails, so nothing leaves after this.

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import prisma, { isUniqueViolation } from "~/db.server";
+import prisma from "~/db.server";
 import { getClock } from "~/clock.server";
 import { getLogger } from "~/logger.server";
 import type { ReceivedWebhook, Tx } from "~/modules/webhooks/receive.server";
@@ -37,26 +37,18 @@ export type EnqueueResult = "QUEUED" | "DUPLICATE";
 
 export async function enqueueWebhook(webhook: ReceivedWebhook, rawBody: string): Promise<EnqueueResult> {
   const now = getClock().now();
-  try {
-    // createMany: a plain INSERT, without reading the row back (this is the hot path of every webhook).
-    await prisma.webhookEvent.createMany({
-      data: {
-        shop: webhook.shop,
-        eventId: webhook.eventId,
-        topic: webhook.topic,
-        webhookId: webhook.webhookId,
-        triggeredAt: webhook.triggeredAt,
-        receivedAt: now,
-        availableAt: now,
-        status: "RECEIVED",
-        payload: rawBody,
-      },
-    });
-    return "QUEUED";
-  } catch (error) {
-    if (isUniqueViolation(error)) return "DUPLICATE";
-    throw error;
-  }
+  // The hot path of every webhook: one plain INSERT. Not Prisma's create/createMany: on SQLite those run inside a
+  // transaction, and the libsql client hands its connection to every transaction and opens a new one afterwards
+  // (re-preparing every statement), which tripled the cost of an insert (1.5 ms against 0.5 ms, bench/). A duplicate
+  // delivery hits the unique key and inserts nothing. Valid SQL on PostgreSQL too.
+  const inserted = await prisma.$executeRaw`
+    INSERT INTO "WebhookEvent"
+           ("id", "shop", "eventId", "topic", "webhookId", "triggeredAt", "receivedAt", "availableAt", "status",
+            "payload", "attempts")
+    VALUES (${randomUUID()}, ${webhook.shop}, ${webhook.eventId}, ${webhook.topic}, ${webhook.webhookId},
+            ${webhook.triggeredAt}, ${now}, ${now}, 'RECEIVED', ${rawBody}, 0)
+    ON CONFLICT ("shop", "eventId") DO NOTHING`;
+  return inserted === 1 ? "QUEUED" : "DUPLICATE";
 }
 
 /** Worker side: claim queued deliveries (compare-and-set, oldest first) and process each in a transaction. */
