@@ -1,4 +1,5 @@
 import { registerRecoveryWork } from "../app/modules/recovery/work.server";
+import { registerCustomerWork } from "../app/modules/customers/work.server";
 
 /**
  * The modules that register durable background work with the worker (`registerDueWork`) and webhook processors.
@@ -7,4 +8,5 @@ import { registerRecoveryWork } from "../app/modules/recovery/work.server";
  */
 export async function loadWorkModules(): Promise<void> {
   registerRecoveryWork();
+  registerCustomerWork();
 }

@@ -3,6 +3,7 @@ import { processQueuedWebhooks, registerWebhookProcessor } from "~/modules/webho
 import { parseCheckoutPayload, parseOrderPayload } from "~/modules/recovery/payloads";
 import { ingestCheckout, ingestOrder } from "~/modules/recovery/ingest.server";
 import { dispatchDueRecoveryMessages } from "~/modules/recovery/dispatch.server";
+import { applyOrderToCustomer } from "~/modules/customers/webhooks.server";
 
 /**
  * Recovery's background work: processing queued checkout and order webhooks, and dispatching due steps.
@@ -20,6 +21,7 @@ function orderProcessor(): Parameters<typeof registerWebhookProcessor>[1] {
   return async (tx, { shop, payload, now }) => {
     const parsed = parseOrderPayload(payload);
     if ("error" in parsed) throw new Error(parsed.error);
+    await applyOrderToCustomer(tx, shop, parsed, now); // customers' counts, dates and segment (customers module)
     return ingestOrder(tx, shop, parsed, now);
   };
 }
