@@ -1,4 +1,8 @@
+import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
 import prisma from "~/db.server";
+import { createPersonalDiscount, DiscountRejectedError } from "~/modules/discounts/discounts.server";
+import { DiscountInputError } from "~/modules/discounts/discounts";
+import { LOW_CSAT_SCORE } from "~/modules/inbox/csat.server";
 import { getEnv } from "~/env.server";
 import { getLogger } from "~/logger.server";
 import { createToken } from "~/modules/messaging/tokens.server";
@@ -443,4 +447,61 @@ export async function reopenConversation(
     },
   });
   return "REOPENED";
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Apology gesture
+
+export type ApologyResult =
+  | { result: "CREATED"; code: string; expiresAt: Date }
+  | { result: "NOT_FOUND" }
+  | { result: "NOT_LOW_SCORE" }
+  | { result: "NO_CUSTOMER" }
+  | { result: "REFUSED"; message: string };
+
+/**
+ * A personal discount code for a shopper who rated the conversation low (score <= 2), amount chosen by the
+ * merchant. The code is not sent by itself: the page puts it in the reply box, so a person words the apology.
+ */
+export async function offerApologyDiscount(
+  admin: AdminApiContext,
+  shop: string,
+  conversationId: string,
+  staff: StaffMember,
+  terms: { kind: "PERCENTAGE" | "FIXED_AMOUNT"; value: number; expiresInDays: number },
+  now: Date,
+): Promise<ApologyResult> {
+  const conversation = await prisma.conversation.findFirst({ where: { id: conversationId, shop } });
+  if (!conversation) return { result: "NOT_FOUND" };
+  if (conversation.csatScore === null || conversation.csatScore > LOW_CSAT_SCORE) return { result: "NOT_LOW_SCORE" };
+  if (!conversation.customerId) return { result: "NO_CUSTOMER" };
+  try {
+    const discount = await createPersonalDiscount(admin, {
+      shop,
+      customerId: conversation.customerId,
+      purpose: "APOLOGY",
+      kind: terms.kind,
+      value: terms.value,
+      expiresAt: new Date(now.getTime() + terms.expiresInDays * 24 * 60 * 60_000),
+      conversationId,
+      now,
+    });
+    await prisma.conversationEvent.create({
+      data: {
+        shop,
+        conversationId,
+        type: "APOLOGY_OFFERED",
+        actorId: staff.id,
+        actorName: staff.name,
+        dataJson: JSON.stringify({ grantId: discount.grantId, kind: terms.kind, value: terms.value }),
+        createdAt: now,
+      },
+    });
+    return { result: "CREATED", code: discount.code, expiresAt: discount.expiresAt };
+  } catch (error) {
+    if (error instanceof DiscountInputError || error instanceof DiscountRejectedError) {
+      return { result: "REFUSED", message: error.message };
+    }
+    throw error;
+  }
 }

@@ -1,4 +1,5 @@
 import prisma from "~/db.server";
+import { verifyToken } from "~/modules/messaging/tokens.server";
 
 /**
  * CSAT responses: one per conversation, whatever the channel it came back on (chat widget, signed email link,
@@ -139,4 +140,50 @@ export async function recordSmsCsatDigit(
     at,
   });
   return { conversationId: pending.id, outcome };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Email survey links
+
+export type CsatLinkLookup =
+  | { result: "INVALID" }
+  | {
+      result: "VALID";
+      shop: string;
+      shopName: string;
+      conversationId: string;
+      locale: string | null;
+      score: number | null;
+      answered: boolean;
+    };
+
+/**
+ * What a survey link points at: its signed token names the CSAT_REQUEST message the email was stored as. A forged,
+ * tampered, expired or wrong-kind token, or one naming anything but a survey request, is INVALID (no detail given).
+ */
+export async function lookupCsatLink(token: string, now: Date): Promise<CsatLinkLookup> {
+  const verified = verifyToken(token, "CSAT", now);
+  if (!verified) return { result: "INVALID" };
+  const request = await prisma.conversationMessage.findUnique({
+    where: { id: verified.messageId },
+    select: {
+      kind: true,
+      shop: true,
+      conversation: { select: { id: true, locale: true, csatRespondedAt: true } },
+    },
+  });
+  if (!request || request.kind !== "CSAT_REQUEST") return { result: "INVALID" };
+  const shop = await prisma.shop.findUnique({
+    where: { shop: request.shop },
+    select: { name: true, primaryLocale: true },
+  });
+  return {
+    result: "VALID",
+    shop: request.shop,
+    shopName: shop?.name ?? request.shop,
+    conversationId: request.conversation.id,
+    locale: request.conversation.locale ?? shop?.primaryLocale ?? null,
+    score: isValidCsatScore(verified.score) ? verified.score : null,
+    answered: request.conversation.csatRespondedAt !== null,
+  };
 }

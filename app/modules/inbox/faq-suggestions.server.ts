@@ -1,6 +1,8 @@
 import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
 import { getLogger } from "~/logger.server";
 import { trimQuotedText } from "~/modules/inbox/display";
+import type { FaqLocale } from "~/modules/storefront/faq";
+import { normaliseTerms } from "~/modules/storefront/faq-search";
 import { searchPublishedFaq } from "~/modules/storefront/faq-search.server";
 
 /**
@@ -13,6 +15,14 @@ export interface FaqSuggestion {
   topic: string;
 }
 
+/** At most this many words of the message are looked up (each lookup hits the cached in-memory index). */
+const MAX_TERMS = 8;
+
+/**
+ * The storefront search wants every word of a query to match (typing narrows results); a shopper's message has
+ * greetings and filler, so each meaningful word is looked up on its own and entries are ranked by how many of the
+ * message's words they match. Long messages need two matching words, so one common word does not suggest noise.
+ */
 export async function faqSuggestions(
   shop: string,
   admin: AdminApiContext | undefined,
@@ -20,10 +30,21 @@ export async function faqSuggestions(
   locale: string | null,
 ): Promise<FaqSuggestion[]> {
   if (!lastShopperMessage) return [];
-  const query = trimQuotedText(lastShopperMessage).text.replace(/\s+/g, " ").slice(0, 100);
+  const language: FaqLocale = (locale ?? "").toLowerCase().startsWith("fr") ? "fr" : "en";
+  const text = trimQuotedText(lastShopperMessage).text.slice(0, 1000);
+  const terms = [...new Set(normaliseTerms(text, language))].filter((term) => term.length >= 3).slice(0, MAX_TERMS);
+  if (terms.length === 0) return [];
+  const tally = new Map<string, { hit: FaqSuggestion; matches: number; order: number }>();
   try {
-    const found = await searchPublishedFaq(shop, admin, query, locale);
-    return found.result === "FOUND" ? found.hits.slice(0, 3) : [];
+    for (const term of terms) {
+      const found = await searchPublishedFaq(shop, admin, term, locale);
+      if (found.result !== "FOUND") return [];
+      for (const hit of found.hits) {
+        const entry = tally.get(hit.question) ?? { hit, matches: 0, order: tally.size };
+        entry.matches += 1;
+        tally.set(hit.question, entry);
+      }
+    }
   } catch (error) {
     // Suggestions are a help, not the page: if the FAQ cannot be read, the conversation still opens.
     getLogger().warn(
@@ -32,4 +53,10 @@ export async function faqSuggestions(
     );
     return [];
   }
+  const needed = terms.length >= 4 ? 2 : 1;
+  return [...tally.values()]
+    .filter((entry) => entry.matches >= needed)
+    .sort((a, b) => b.matches - a.matches || a.order - b.order)
+    .slice(0, 3)
+    .map((entry) => entry.hit);
 }
