@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { enabledLanguages } from "~/modules/shop/settings";
 import prisma from "~/db.server";
 import type { Checkout, FlowRun, ScheduledMessage, Shop } from "~/generated/prisma/client";
 import { getClock } from "~/clock.server";
@@ -278,7 +279,12 @@ async function dispatchBatch(rows: ScheduledMessage[], now: Date): Promise<void>
       decision = decideStep(await facts(item));
       if (decision.action === "SEND") {
         const templates = JSON.parse(item.step.templatesJson) as Record<string, StepTemplate>;
-        const locale = pickLocale(templates, item.checkout.locale, item.shop.primaryLocale);
+        const locale = pickLocale(
+          templates,
+          item.checkout.locale,
+          item.shop.primaryLocale,
+          enabledLanguages(item.shop.languagesJson),
+        );
         const variables = recoveryVariables(item.shop, item.checkout, locale);
         const rendered = await renderStep(templates[locale], variables, item.row.channel as Channel);
         toSend.push({ item, locale, variables, rendered });

@@ -71,8 +71,12 @@ export function pickLocale(
   templates: Record<string, StepTemplate>,
   shopperLocale: string | null,
   shopLocale: string,
+  enabled?: readonly string[],
 ): string {
-  const wanted = [shopperLocale, shopperLocale?.split("-")[0], shopLocale, shopLocale.split("-")[0], "en"];
+  // Only the languages the merchant writes in (Settings > Languages); the shop's own language stays the fallback.
+  const allowed = (locale: string) => !enabled || enabled.includes(locale.split("-")[0]);
+  const shopper = [shopperLocale, shopperLocale?.split("-")[0]].filter((locale) => locale && allowed(locale));
+  const wanted = [...shopper, shopLocale, shopLocale.split("-")[0], "en"];
   return wanted.find((locale): locale is string => Boolean(locale && templates[locale])) ?? Object.keys(templates)[0];
 }
 
