@@ -1,5 +1,6 @@
 import { registerRecoveryWork } from "../app/modules/recovery/work.server";
 import { registerCustomerWork } from "../app/modules/customers/work.server";
+import { registerInboxWork } from "../app/modules/inbox/work.server";
 
 /**
  * The modules that register durable background work with the worker (`registerDueWork`) and webhook processors.
@@ -9,4 +10,5 @@ import { registerCustomerWork } from "../app/modules/customers/work.server";
 export async function loadWorkModules(): Promise<void> {
   registerRecoveryWork();
   registerCustomerWork();
+  registerInboxWork();
 }
