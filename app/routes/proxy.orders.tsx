@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { chatLimiters, MAX_PROXY_BODY_BYTES } from "~/modules/storefront/chat-limits.server";
-import { lookupOrderStatus } from "~/modules/storefront/order-lookup.server";
+import { labelOrderStatus, lookupOrderStatus } from "~/modules/storefront/order-lookup.server";
 import {
   answerProxy,
   authenticateProxy,
@@ -22,6 +22,7 @@ const LookupSchema = z.object({
     .trim()
     .regex(/^#?\d{1,12}$/),
   email: z.string().trim().email().max(254),
+  locale: z.string().max(20).optional().nullable(),
 });
 
 export const loader = () => proxyJson({ error: "method_not_allowed" }, 405, { Allow: "POST" });
@@ -42,5 +43,5 @@ export const action = ({ request }: ActionFunctionArgs) =>
     if (!admin) return proxyJson({ error: "not_installed" }, 404);
     const found = await lookupOrderStatus(admin, { orderNumber: parsed.data.number, email: parsed.data.email });
     if (found.result === "NOT_FOUND") return proxyJson({ error: "not_found" }, 404);
-    return proxyJson({ order: found.order });
+    return proxyJson({ order: await labelOrderStatus(found.order, parsed.data.locale) });
   });

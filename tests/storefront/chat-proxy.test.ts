@@ -290,15 +290,33 @@ describe("POST /proxy/orders", () => {
     expect(found.status).toBe(200);
     expect(found.json.order).toMatchObject({
       name: order.name,
-      fulfillmentStatus: expect.any(String),
+      status: expect.any(String),
       statusPageUrl: order.statusPageUrl,
     });
+    expect(found.json.order.shipments[0].label).toMatch(/^Shipment 1: /);
+    expect(JSON.stringify(found.json)).not.toContain(order.email!);
     const tracking = order.fulfillments[0].trackingInfo[0];
     expect(found.json.order.shipments[0].tracking[0]).toEqual({
       company: tracking.company,
       number: tracking.number,
       url: tracking.url,
     });
+  });
+
+  it("words the statuses in the shopper's language from the extension's locale files", async () => {
+    const order = store.orders.find(
+      (candidate) =>
+        candidate.email !== null &&
+        candidate.cancelledAt === null &&
+        candidate.fulfillmentStatus === "FULFILLED" &&
+        candidate.fulfillments[0]?.displayStatus === "DELIVERED",
+    )!;
+    const fr = await lookup({ number: order.name, email: order.email, locale: "fr-FR" });
+    expect(fr.json.order.status).toBe("Expédiée");
+    expect(fr.json.order.shipments[0].label).toBe("Colis 1 : Livré".replace(" :", ":"));
+    const en = await lookup({ number: order.name, email: order.email, locale: "en" });
+    expect(en.json.order.status).toBe("Shipped");
+    expect(en.json.order.shipments[0].label).toBe("Shipment 1: Delivered");
   });
 
   it("a wrong email or an unknown number gives 404 and no data", async () => {

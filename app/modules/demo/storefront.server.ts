@@ -1,9 +1,10 @@
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { getClock } from "~/clock.server";
 import { getDemoRuntime } from "~/modules/demo/runtime.server";
 import { renderStorefrontPreview, type PreviewPage } from "~/modules/storefront/preview.server";
-import { loadThemeExtension } from "~/modules/storefront/theme-extension.server";
+import { loadThemeExtension, type ThemeExtension } from "~/modules/storefront/theme-extension.server";
 
 export const STOREFRONT_BASE = "/demo/storefront";
 
@@ -13,7 +14,23 @@ export function demoExtensionDir(): string {
 }
 
 export type DemoStorefrontResult =
-  { status: "RENDERED"; httpStatus: 200 | 404; html: string } | { status: "NO_EMULATED_SHOP" };
+  { status: "RENDERED"; httpStatus: 200 | 404; html: string; scriptHashes: string[] } | { status: "NO_EMULATED_SHOP" };
+
+/**
+ * CSP hashes of the inline module scripts written in the extension's block files (the chat embed's few lines that
+ * load the widget on intent). Taken from the source, not the rendered page, so nothing rendered into the page from
+ * data could ever be allowed to run.
+ */
+export function extensionScriptHashes(extension: ThemeExtension): string[] {
+  const hashes = new Set<string>();
+  for (const block of extension.blocks) {
+    for (const match of block.body.matchAll(/<script type="module">([\s\S]*?)<\/script>/g)) {
+      if (match[1].includes("{{") || match[1].includes("{%")) continue; // Liquid inside: not a fixed text
+      hashes.add(`sha256-${createHash("sha256").update(match[1]).digest("base64")}`);
+    }
+  }
+  return [...hashes];
+}
 
 /** Renders a storefront preview page of the emulated shop with the extension as it is on disk now. */
 export async function renderDemoStorefront(
@@ -35,7 +52,12 @@ export async function renderDemoStorefront(
     baseUrl: STOREFRONT_BASE,
     page,
   });
-  return { status: "RENDERED", httpStatus: result.status, html: result.html };
+  return {
+    status: "RENDERED",
+    httpStatus: result.status,
+    html: result.html,
+    scriptHashes: extensionScriptHashes(extension),
+  };
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -80,9 +102,8 @@ export async function storefrontResponse(page: PreviewPage, request: Request): P
       "Content-Type": "text/html; charset=utf-8",
       "Cache-Control": "no-store",
       "X-Content-Type-Options": "nosniff",
-      // The preview runs the extension's own scripts only: nothing from other origins, no inline script.
-      "Content-Security-Policy":
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'",
+      // The preview runs the extension's own scripts only: nothing from other origins, inline only by the source's hash.
+      "Content-Security-Policy": `default-src 'self'; script-src 'self'${result.scriptHashes.map((hash) => ` '${hash}'`).join("")}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'`,
     },
   });
 }

@@ -1,6 +1,8 @@
+import path from "node:path";
 import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
 import { ORDER_STATUS_LOOKUP_QUERY, orderNameSearch, type OrderStatusLookupResult } from "~/graphql/OrderStatusLookup";
 import { runAdminQuery } from "~/modules/shop/graphql.server";
+import { loadThemeExtension, resolveLocale } from "~/modules/storefront/theme-extension.server";
 
 /**
  * "Where is my order?" without an account: an order number and the email it was placed with. The order is found by
@@ -83,4 +85,56 @@ export async function lookupOrderStatus(
     (node) => node.name === wanted && node.email !== null && normaliseEmail(node.email) === email,
   );
   return order ? { result: "FOUND", order: toOrderStatusView(order) } : { result: "NOT_FOUND" };
+}
+
+// ---- Words for the shopper -----------------------------------------------------------------------------------------
+
+type StatusWords = Record<string, string>;
+const statusWords = new Map<string, StatusWords>();
+
+/**
+ * The extension's own translations of Shopify's status enums (`chat.status.*` in locales/<lang>.json), so the
+ * widget shows "Livré" on a French page without every page carrying every status word.
+ */
+async function wordsFor(extensionDir: string, locale: string | null | undefined): Promise<StatusWords> {
+  const cacheKey = `${extensionDir}|${locale ?? ""}`;
+  const cached = statusWords.get(cacheKey);
+  if (cached) return cached;
+  const extension = await loadThemeExtension(extensionDir);
+  const pick = (code: string) => {
+    const chat = extension.locales.get(code)?.chat;
+    const status = typeof chat === "object" ? chat.status : undefined;
+    return typeof status === "object" ? (status as StatusWords) : {};
+  };
+  const words = { ...pick(extension.defaultLocale), ...pick(resolveLocale(extension, locale)) };
+  statusWords.set(cacheKey, words);
+  return words;
+}
+
+/** "ON_HOLD" -> "On hold", for a status Shopify adds before the locale files know it. */
+const humanise = (value: string) => value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, " ");
+
+export interface LabelledOrderStatus {
+  name: string;
+  status: string;
+  statusPageUrl: string | null;
+  shipments: Array<OrderStatusView["shipments"][number] & { label: string }>;
+}
+
+export async function labelOrderStatus(
+  order: OrderStatusView,
+  locale: string | null | undefined,
+  extensionDir = path.resolve(process.cwd(), "extensions", "kindly-storefront"),
+): Promise<LabelledOrderStatus> {
+  const words = await wordsFor(extensionDir, locale);
+  const word = (value: string) => words[value] ?? humanise(value);
+  return {
+    name: order.name,
+    status: word(order.cancelled ? "CANCELLED" : order.fulfillmentStatus),
+    statusPageUrl: order.statusPageUrl,
+    shipments: order.shipments.map((shipment, index) => ({
+      ...shipment,
+      label: `${words.shipment ?? "Shipment"} ${index + 1}: ${word(shipment.status ?? "CONFIRMED")}`,
+    })),
+  };
 }

@@ -1,0 +1,230 @@
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import { chromium, type Browser, type BrowserContext, type Page, type Request as PwRequest } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { buildPublishedFaq, FAQ_METAFIELD } from "~/modules/storefront/faq";
+import { startDemo, type DemoHandle } from "../../server/demo-runtime";
+
+/**
+ * The support chat on the demo storefront preview, in headless Chromium, as a shopper using only the keyboard:
+ * nothing of Kindly loads before they reach for the chat; the panel opens, traps focus and closes with Escape; FAQ
+ * answers show in French on the French page; a message lands in the shop's inbox; a seeded order is found by number
+ * and email; axe-core finds no serious or critical violation with the panel open.
+ */
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
+const SUITE = HAS_CHROMIUM
+  ? "storefront chat in headless Chromium"
+  : `SKIPPED: NO BROWSER AT ${CHROMIUM} (install it: apt-get update && apt-get install -y chromium) - storefront chat`;
+const LAUNCH_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const KINDLY_REQUEST = /\/assets\/chat\.(js|css)|\/apps\/kindly\//;
+const XSS = `<img src=x onerror="window.__xss=1">`;
+
+let demo: DemoHandle;
+let browser: Browser;
+/** One shopper's browser profile: pages share localStorage, as tabs of one browser do. */
+let shopper: BrowserContext;
+
+interface Visit {
+  page: Page;
+  requests: string[];
+  problems: string[];
+}
+
+async function open(path: string): Promise<Visit> {
+  const page = await shopper.newPage();
+  page.setDefaultTimeout(8_000);
+  const visit: Visit = { page, requests: [], problems: [] };
+  page.on("request", (request: PwRequest) => visit.requests.push(request.url()));
+  page.on("console", (message) => {
+    if (message.type() === "error") visit.problems.push(`console: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => visit.problems.push(`uncaught: ${error.message}`));
+  page.on("response", (response) => {
+    if (response.status() >= 400) visit.problems.push(`${response.url()}: HTTP ${response.status()}`);
+  });
+  await page.goto(`${demo.url}${path}`, { waitUntil: "networkidle" });
+  return visit;
+}
+
+/** Tabs through the page until the focused element matches, as a keyboard user would. */
+async function tabTo(page: Page, selector: string, maxPresses = 80): Promise<void> {
+  for (let i = 0; i < maxPresses; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  throw new Error(`never reached ${selector} with Tab`);
+}
+
+describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
+  beforeAll(async () => {
+    demo = await startDemo({ port: 0, databaseUrl: process.env.DATABASE_URL, build: "never", logLevel: "silent" });
+    const faq = buildPublishedFaq(
+      [
+        {
+          locale: "fr",
+          topic: "Livraison",
+          question: "La livraison est-elle offerte ?",
+          answer: "Oui, dès 50 € d’achat.",
+          position: 0,
+          published: true,
+        },
+        {
+          locale: "en",
+          topic: "Delivery",
+          question: "Is delivery free?",
+          answer: "From 50 €.",
+          position: 0,
+          published: true,
+        },
+      ],
+      "en",
+      new Date(),
+    );
+    const { store } = demo.emulator;
+    store.setMetafields([{ ownerId: store.shop.appInstallationId, ...FAQ_METAFIELD, value: JSON.stringify(faq) }]);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+    shopper = await browser.newContext();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+  });
+
+  it("loads no Kindly script, stylesheet or request before the shopper shows intent", async () => {
+    const { page, requests, problems } = await open("/demo/storefront?locale=fr");
+    await page.waitForTimeout(500);
+    expect(requests.filter((url) => KINDLY_REQUEST.test(url))).toEqual([]);
+    expect(await page.evaluate(() => [...document.scripts].map((script) => script.src).filter(Boolean))).toEqual([]);
+    await expect(page.getByRole("button", { name: "Discuter avec nous" }).count()).resolves.toBe(1);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("keyboard only, in French: open, FAQ suggestion, ask a person (stored for the shop, XSS inert), track an order, Escape", async () => {
+    const { page, requests, problems } = await open("/demo/storefront?locale=fr");
+    await tabTo(page, ".kindly-chat__launcher");
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "Comment pouvons-nous vous aider ?" });
+    await dialog.waitFor();
+    expect(requests.some((url) => url.endsWith("/assets/chat.js"))).toBe(true);
+    expect(await page.getAttribute(".kindly-chat__launcher", "aria-expanded")).toBe("true");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("kc-msg");
+    // Nobody has the inbox open: the email is asked for.
+    await dialog.getByText("Nous sommes absents pour le moment", { exact: false }).waitFor();
+
+    await page.keyboard.type("livraison offerte");
+    const suggestion = dialog.locator("summary", { hasText: "La livraison est-elle offerte ?" });
+    await suggestion.waitFor();
+    expect(
+      requests.some((url) => url.includes("/apps/kindly/faq?") && url.includes("locale=fr")),
+      "FAQ search asked in French",
+    ).toBe(true);
+
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type(`Bonjour ${XSS} ma commande ?`);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(`Ada ${XSS}`);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("ada@example.com");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    const mine = dialog.locator(".kc-log li.kc-me p");
+    await mine.waitFor();
+    expect(await mine.textContent()).toBe(`Bonjour ${XSS} ma commande ?`);
+    expect(await dialog.locator("img").count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    const conversation = await prisma.conversation.findFirstOrThrow({
+      where: { shop: demo.emulator.shop, channel: "CHAT", contactEmail: "ada@example.com" },
+      include: { messages: true },
+    });
+    expect(conversation.contactName).toBe(`Ada ${XSS}`);
+    expect(conversation.messages.map((message) => message.body)).toEqual([`Bonjour ${XSS} ma commande ?`]);
+    expect(await page.evaluate(() => localStorage.getItem("kindly-chat"))).toMatch(/^[\w-]+\.[\w-]+$/);
+
+    // Focus stays in the dialog: Shift+Tab from the first control wraps to the last.
+    await page.locator(".kc-x").first().focus();
+    await page.keyboard.press("Shift+Tab");
+    expect(
+      await page.evaluate(() => document.getElementById("kindly-chat-panel")?.contains(document.activeElement)),
+    ).toBe(true);
+
+    // Order status, by keyboard.
+    await tabTo(page, ".kc-link");
+    await page.keyboard.press("Enter");
+    const order = demo.emulator.store.orders.find(
+      (candidate) =>
+        candidate.email !== null && candidate.cancelledAt === null && candidate.fulfillments[0]?.trackingInfo.length,
+    )!;
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("kc-on");
+    await page.keyboard.type(order.name);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(order.email!);
+    await page.keyboard.press("Enter");
+    const result = dialog.locator(".kc-order");
+    await result.getByText(order.name).waitFor();
+    const tracking = order.fulfillments[0].trackingInfo[0];
+    expect(await result.getByRole("link", { name: tracking.number! }).getAttribute("href")).toBe(tracking.url);
+    await expect(result.getByRole("link", { name: "Page de suivi de la commande" }).count()).resolves.toBe(1);
+
+    // axe-core with the panel open: no serious or critical violation.
+    await page.evaluate(AXE_SOURCE);
+    const violations = await page.evaluate(async () => {
+      const axe = (
+        window as unknown as { axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string }> }> } }
+      ).axe;
+      return (await axe.run()).violations.map(({ id, impact }) => ({ id, impact }));
+    });
+    expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+
+    // Escape closes and gives focus back to the launcher.
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe("kindly-chat__launcher");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("the conversation follows the shopper to the next page, and a staff reply arrives by polling", async () => {
+    const { page, problems } = await open("/demo/storefront");
+    const token = await page.evaluate(() => localStorage.getItem("kindly-chat"));
+    expect(token).not.toBeNull();
+    const conversation = await prisma.conversation.findFirstOrThrow({
+      where: { shop: demo.emulator.shop, contactEmail: "ada@example.com" },
+    });
+    await prisma.conversationMessage.create({
+      data: {
+        shop: demo.emulator.shop,
+        conversationId: conversation.id,
+        author: "STAFF",
+        authorName: "Sam <b>",
+        channel: "CHAT",
+        body: "Your parcel left this morning.",
+      },
+    });
+    await page.getByRole("button", { name: "Chat with us" }).click();
+    const log = page.getByRole("log");
+    await log.getByText("Your parcel left this morning.").waitFor();
+    await log.getByText("Sam <b>").waitFor();
+    expect(await log.locator("li").count()).toBe(2);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+if (!HAS_CHROMIUM) {
+  console.warn(`\n*** Storefront chat browser tests skipped: ${CHROMIUM} not found ***\n`);
+}
