@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { chromium, type Browser, type BrowserContext, type Page, type Request as PwRequest } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { requestCsat } from "~/modules/inbox/actions.server";
 import { buildPublishedFaq, FAQ_METAFIELD } from "~/modules/storefront/faq";
 import { startDemo, type DemoHandle } from "../../server/demo-runtime";
 
@@ -198,7 +199,7 @@ describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
     await page.close();
   });
 
-  it("the conversation follows the shopper to the next page, and a staff reply arrives by polling", async () => {
+  it("the conversation follows the shopper to the next page; a staff reply and the rating request arrive by polling", async () => {
     const { page, problems } = await open("/demo/storefront");
     const token = await page.evaluate(() => localStorage.getItem("kindly-chat"));
     expect(token).not.toBeNull();
@@ -220,6 +221,21 @@ describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
     await log.getByText("Your parcel left this morning.").waitFor();
     await log.getByText("Sam <b>").waitFor();
     expect(await log.locator("li").count()).toBe(2);
+
+    // The shop closes the conversation and asks for a rating: the next poll brings the survey; keyboard answers it.
+    const current = await prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } });
+    expect(await requestCsat(current, new Date())).toBe("REQUESTED");
+    const legend = page.getByRole("group", { name: "How did we do? (1 = poor, 5 = great)" });
+    await legend.waitFor({ timeout: 15_000 });
+    await tabTo(page, "input[name=kc-score]");
+    for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("Fast and friendly");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.getByRole("dialog").getByText("Thank you for your feedback!").first().waitFor();
+    const rated = await prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } });
+    expect(rated).toMatchObject({ csatScore: 5, csatComment: "Fast and friendly" });
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -4,6 +4,7 @@ import { getEnv } from "~/env.server";
 import { getDemoRuntime } from "~/modules/demo/runtime.server";
 import { DEMO_SHOP } from "~/shopify.server";
 import * as chat from "~/routes/proxy.chat";
+import * as chatCsat from "~/routes/proxy.chat.csat";
 import * as chatMessages from "~/routes/proxy.chat.messages";
 import * as faq from "~/routes/proxy.faq";
 import * as orders from "~/routes/proxy.orders";
@@ -24,6 +25,7 @@ const ROUTES: Record<string, ProxyRoute | undefined> = {
   faq,
   chat,
   "chat/messages": chatMessages,
+  "chat/csat": chatCsat,
   orders,
 };
 

@@ -1,4 +1,5 @@
 import prisma from "~/db.server";
+import { recordCsatResponse, type CsatOutcome } from "~/modules/inbox/csat.server";
 import { recordInboundMessage } from "~/modules/inbox/conversations.server";
 
 /**
@@ -16,8 +17,11 @@ export const MAX_CHAT_NAME_CHARS = 100;
 /** The first poll returns at most this many of the latest messages; later polls page on with the cursor. */
 const PAGE_SIZE = 100;
 
-const VISIBLE_AUTHORS = ["SHOPPER", "STAFF"];
-const VISIBLE_KINDS = ["MESSAGE", "CSAT_REQUEST"];
+/**
+ * What the widget shows: shopper and staff messages, and the satisfaction survey request (written by the inbox as a
+ * SYSTEM message). Never internal notes, other system rows or the survey answers.
+ */
+const VISIBLE = [{ author: { in: ["SHOPPER", "STAFF"] }, kind: "MESSAGE" }, { kind: "CSAT_REQUEST" }];
 
 export interface ChatMessageView {
   id: string;
@@ -149,11 +153,12 @@ export async function listChatMessages(input: {
   const where = {
     shop: input.shop,
     conversationId: conversation.id,
-    author: { in: VISIBLE_AUTHORS },
-    kind: { in: VISIBLE_KINDS },
-    ...(after
-      ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }
-      : {}),
+    AND: [
+      { OR: VISIBLE },
+      ...(after
+        ? [{ OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }]
+        : []),
+    ],
   };
   const select = { id: true, author: true, authorName: true, body: true, kind: true, createdAt: true } as const;
   const rows = after
@@ -176,7 +181,8 @@ export async function listChatMessages(input: {
     conversationId: conversation.id,
     messages: rows.map((row) => ({
       id: row.id,
-      author: row.author as ChatMessageView["author"],
+      // The survey request is the shop speaking, whoever wrote the row.
+      author: row.author === "SHOPPER" ? "SHOPPER" : "STAFF",
       authorName: row.authorName,
       body: row.body,
       kind: row.kind as ChatMessageView["kind"],
@@ -185,4 +191,26 @@ export async function listChatMessages(input: {
     cursor: last ? encodeCursor(last) : (input.since ?? null),
     csat: conversation.csatRespondedAt ? "ANSWERED" : conversation.csatRequestedAt ? "REQUESTED" : null,
   };
+}
+
+export type ChatCsatResult = { outcome: CsatOutcome } | { outcome: "NO_CONVERSATION" };
+
+/** The survey answer from the widget, recorded for the visitor's own conversation only. */
+export async function answerChatCsat(input: {
+  shop: string;
+  visitorId: string;
+  score: number;
+  comment?: string | null;
+  now: Date;
+}): Promise<ChatCsatResult> {
+  const conversation = await visitorConversation(input.shop, input.visitorId);
+  if (!conversation) return { outcome: "NO_CONVERSATION" };
+  return recordCsatResponse({
+    shop: input.shop,
+    conversationId: conversation.id,
+    score: input.score,
+    comment: input.comment ?? null,
+    channel: "CHAT",
+    at: input.now,
+  });
 }
