@@ -28,6 +28,8 @@ export interface CustomersBench {
   server: EmulatorServer;
   clock: ManualClock;
   shop: string;
+  /** Moves the emulator's rate-limit clock (what a test's stand-in for runAdminQuery's sleep calls). */
+  passRateLimitTime(ms: number): void;
   close(): void;
 }
 
@@ -40,7 +42,13 @@ export async function startCustomersBench(options: { customers?: number } = {}):
     registered = true;
   }
   const store = createShopStore({ seed: 42, ...(options.customers ? { customers: options.customers } : {}) });
-  const emulator = createEmulator({ shops: [store], appUrl: APP_URL, apiSecret: API_SECRET });
+  let slept = 0;
+  const emulator = createEmulator({
+    shops: [store],
+    appUrl: APP_URL,
+    apiSecret: API_SECRET,
+    rateLimitClock: () => Date.now() + slept,
+  });
   const server = startEmulatorServer(emulator, {
     extraHandlers: [
       http.post(`${APP_URL}/webhooks/bulk_operations/finish`, ({ request }) =>
@@ -52,7 +60,17 @@ export async function startCustomersBench(options: { customers?: number } = {}):
   setClock(clock);
   await createShop(store.domain, { ianaTimezone: "Europe/Paris", currencyCode: store.shop.currencyCode });
   await createSession(store.domain);
-  return { store, emulator, server, clock, shop: store.domain, close: () => server.close() };
+  return {
+    store,
+    emulator,
+    server,
+    clock,
+    shop: store.domain,
+    passRateLimitTime: (ms) => {
+      slept += ms;
+    },
+    close: () => server.close(),
+  };
 }
 
 /** What Kindly holds about a shop's customers and orders, in a stable order, without Kindly's own row ids. */

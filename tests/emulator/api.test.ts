@@ -1,8 +1,11 @@
 import { Session } from "@shopify/shopify-api";
+import type { ThemeAppEmbedsResult } from "~/graphql/ThemeAppEmbeds";
 import type { PersonalDiscountCreateResult } from "~/graphql/PersonalDiscountCreate";
 import type { PersonalFreeShippingCreateResult } from "~/graphql/PersonalFreeShippingCreate";
 import { basicDiscountInput, discountTitle, freeShippingInput, validateTerms } from "~/modules/discounts/discounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CustomerTagsAddResult } from "~/graphql/CustomerTagsAdd";
+import type { CustomerTagsRemoveResult } from "~/graphql/CustomerTagsRemove";
 import { BULK_CUSTOMERS_IMPORT_MUTATION, BULK_CUSTOMERS_QUERY } from "~/graphql/BulkCustomersImport";
 import { orderNameSearch } from "~/graphql/OrderStatusLookup";
 import { SHOP_INFO_QUERY, type ShopInfoResult } from "~/graphql/ShopInfo";
@@ -55,6 +58,22 @@ const CASES: Record<string, OperationCase> = {
       expect(shop.currencyCode).toBe(store.shop.currencyCode);
       expect(shop.primaryDomain.host).toBe(store.shop.primaryDomain.host);
       expect(shop.shopPolicies).toHaveLength(4);
+    },
+  },
+  CustomerTagsAdd: {
+    variables: () => ({ id: store.customers[7].id, tags: ["Kindly API test"] }),
+    check: (data) => {
+      const { tagsAdd } = data as CustomerTagsAddResult;
+      expect(tagsAdd).toEqual({ node: { id: store.customers[7].id }, userErrors: [] });
+      expect(store.getCustomer(store.customers[7].id)!.tags).toContain("Kindly API test");
+    },
+  },
+  CustomerTagsRemove: {
+    variables: () => ({ id: store.customers[7].id, tags: ["kindly api TEST"] }),
+    check: (data) => {
+      const { tagsRemove } = data as CustomerTagsRemoveResult;
+      expect(tagsRemove).toEqual({ node: { id: store.customers[7].id }, userErrors: [] });
+      expect(store.getCustomer(store.customers[7].id)!.tags).not.toContain("Kindly API test");
     },
   },
   CustomerConsent: {
@@ -124,6 +143,27 @@ const CASES: Record<string, OperationCase> = {
       const stored = store.getMetafield(store.shop.appInstallationId, "kindly", "faq");
       expect(stored?.id).toBe(result.metafields[0].id);
       expect(JSON.parse(stored!.value)).toEqual({ version: 1, default_locale: "en", locales: { en: [] } });
+    },
+  },
+  ThemeAppEmbeds: {
+    variables: () => {
+      store.setAppEmbed({ appHandle: "kindly", blockHandle: "chat-embed", enabled: true });
+      return {};
+    },
+    check: (data) => {
+      const { themes } = data as ThemeAppEmbedsResult;
+      expect(themes?.nodes.map((theme) => theme.name)).toEqual(["Dawn"]);
+      const content = themes!.nodes[0].files!.nodes[0].body.content!;
+      expect(content.startsWith("/*")).toBe(true);
+      const settings = JSON.parse(content.replace(/^\/\*[\s\S]*?\*\//, "")) as {
+        current: { blocks: Record<string, { type: string; disabled: boolean }> };
+      };
+      expect(Object.values(settings.current.blocks)).toEqual([
+        expect.objectContaining({
+          type: expect.stringMatching(/^shopify:\/\/apps\/kindly\/blocks\/chat-embed\//),
+          disabled: false,
+        }),
+      ]);
     },
   },
   PersonalDiscountCreate: {
