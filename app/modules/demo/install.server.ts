@@ -4,6 +4,7 @@ import { getClock } from "~/clock.server";
 import { DEMO_SHOP, sessionStorage, unauthenticated } from "~/shopify.server";
 import { recordInstall } from "~/modules/shop/install.server";
 import { encryptSecret } from "~/modules/shop/secrets.server";
+import { seedDemoConversations } from "~/modules/demo/conversations.server";
 
 export interface DemoInstallSettings {
   scopes: string[];
@@ -44,4 +45,6 @@ export async function installKindlyInDemoShop(settings: DemoInstallSettings): Pr
       twilioApiBaseUrl: settings.twilio.apiBaseUrl,
     },
   });
+  // A few conversations in the inbox to answer (once; a restarted demo keeps what was there).
+  await seedDemoConversations(DEMO_SHOP, getClock().now());
 }
