@@ -105,3 +105,15 @@ export function segmentTags(json: string | null): Record<Segment, string> {
   }
   return tags;
 }
+
+/** The fallback's reasons, in the merchant's words (ADR 0004). */
+export const FALLBACK_EXPLANATIONS: Record<string, string> = {
+  TOO_FEW_CUSTOMERS: "fewer than 50 customers with an order",
+  TOO_FEW_REPEAT_BUYERS: "fewer than 10 customers have ordered twice",
+  NO_ORDER_VALUES: "too few repeat orders with a value",
+  PURCHASE_FIT_NOT_CONVERGED: "the purchase model did not settle on an answer",
+  PURCHASE_PARAMETER_AT_BOUND: "the order history cannot tell how often customers stop buying",
+  SPEND_FIT_NOT_CONVERGED: "the spend model did not settle on an answer",
+  SPEND_PARAMETER_AT_BOUND: "order values vary in a way the spend model cannot pin down",
+  SPEND_MEAN_UNBOUNDED: "order values are too spread out for the spend model",
+};
