@@ -183,13 +183,20 @@ describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
 
     // axe-core with the panel open: no serious or critical violation.
     await page.evaluate(AXE_SOURCE);
-    const violations = await page.evaluate(async () => {
-      const axe = (
-        window as unknown as { axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string }> }> } }
-      ).axe;
-      return (await axe.run()).violations.map(({ id, impact }) => ({ id, impact }));
+    type AxeResult = { id: string; impact: string | null; nodes: unknown[] };
+    const audit = await page.evaluate(async () => {
+      const { axe } = window as unknown as {
+        axe: { run: () => Promise<{ violations: AxeResult[]; passes: AxeResult[] }> };
+      };
+      const result = await axe.run();
+      return {
+        violations: result.violations.map(({ id, impact }) => ({ id, impact })),
+        passed: result.passes.map(({ id }) => id),
+      };
     });
-    expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+    // axe really looked at the page (colour contrast and ARIA on the dialog among the rules that passed).
+    expect(audit.passed).toEqual(expect.arrayContaining(["color-contrast", "aria-dialog-name", "label"]));
+    expect(audit.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
 
     // Escape closes and gives focus back to the launcher.
     await page.keyboard.press("Escape");
@@ -238,6 +245,75 @@ describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
     expect(rated).toMatchObject({ csatScore: 5, csatComment: "Fast and friendly" });
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it("the shopper's XSS payloads stay text in the admin inbox too", async () => {
+    const conversation = await prisma.conversation.findFirstOrThrow({
+      where: { shop: demo.emulator.shop, contactEmail: "ada@example.com" },
+    });
+    const { page, problems } = await open(`/app/inbox/${conversation.id}`);
+    await page.getByText(`Bonjour ${XSS} ma commande ?`).first().waitFor();
+    await page.getByText(`Ada ${XSS}`).first().waitFor();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(problems.filter((problem) => !problem.includes("app-bridge"))).toEqual([]);
+    await page.close();
+  });
+
+  it("greets after the merchant's delay without taking focus, once; 44 px targets; a polite offline message", async () => {
+    await prisma.shop.update({
+      where: { shop: demo.emulator.shop },
+      data: { chatGreeting: "Bonjour <b>!</b> Une question ?", staffLastSeenAt: null },
+    });
+    const fresh = await browser.newContext();
+    const page = await fresh.newPage();
+    page.setDefaultTimeout(8_000);
+    const requests: string[] = [];
+    page.on("request", (request) => requests.push(request.url()));
+    // The theme editor's "greet after 1 s": the embed setting, as the page would render it.
+    await page.route(`${demo.url}/demo/storefront`, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: (await response.text()).replace('data-delay="0"', 'data-delay="1"') });
+    });
+    await page.goto(`${demo.url}/demo/storefront`, { waitUntil: "domcontentloaded" });
+    expect(requests.filter((url) => KINDLY_REQUEST.test(url))).toEqual([]);
+    const greeting = page.locator(".kc-greet");
+    await greeting.waitFor();
+    expect(await greeting.textContent()).toContain("Bonjour <b>!</b> Une question ?");
+    // The panel exists (the widget loaded) but stays closed.
+    expect(await page.locator("#kindly-chat-panel").count()).toBe(1);
+    expect(await page.locator("#kindly-chat-panel").isHidden()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+
+    // Once: the next page does not greet again, nor load anything.
+    requests.length = 0;
+    await page.reload({ waitUntil: "networkidle" });
+    await page.waitForTimeout(1_500);
+    expect(requests.filter((url) => KINDLY_REQUEST.test(url))).toEqual([]);
+    expect(await page.locator(".kc-greet").count()).toBe(0);
+
+    await page.locator(".kindly-chat__launcher").click();
+    const dialog = page.getByRole("dialog");
+    await dialog.waitFor();
+    const launcherBox = await page.locator(".kindly-chat__launcher").boundingBox();
+    expect(launcherBox!.height).toBeGreaterThanOrEqual(44);
+    for (const control of await dialog.locator("button:visible, input:visible, textarea:visible").all()) {
+      const box = await control.boundingBox();
+      expect(box!.height, await control.evaluate((element) => element.outerHTML.slice(0, 80))).toBeGreaterThanOrEqual(
+        44,
+      );
+    }
+
+    await fresh.setOffline(true);
+    await page.locator("#kc-msg").fill("Hello?");
+    await page.locator("#kc-email").fill("grace@example.com");
+    await dialog.getByRole("button", { name: "Send" }).click();
+    await dialog.getByText("You seem to be offline.", { exact: false }).waitFor();
+    expect(await page.locator("#kc-msg").inputValue()).toBe("Hello?");
+    await fresh.setOffline(false);
+    await dialog.getByRole("button", { name: "Send" }).click();
+    await dialog.locator(".kc-log li.kc-me").getByText("Hello?").waitFor();
+    await fresh.close();
   });
 });
 
