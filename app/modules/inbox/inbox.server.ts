@@ -198,7 +198,7 @@ export async function conversationDetail(shop: string, id: string, now: Date, op
   // Breaches are recorded by the worker; a page read records a due one at once, so the page never disagrees.
   if (conversation.status !== "CLOSED") {
     const due = [conversation.firstResponseDueAt, conversation.resolutionDueAt].some((at) => at && at <= now);
-    if (due) await recordSlaBreaches(now, shop, 50);
+    if (due) await recordSlaBreaches(now, { shop, conversationId: id });
   }
   const [messages, events, customer, order, grants] = await Promise.all([
     prisma.conversationMessage.findMany({ where: { conversationId: id, shop }, orderBy: { createdAt: "asc" } }),

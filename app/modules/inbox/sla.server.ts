@@ -67,8 +67,15 @@ export async function slaDueTimes(db: Db, shop: string, start: Date, vip: boolea
  * BREACHED ConversationEvent. Idempotent: the update only matches rows whose breach is not yet recorded.
  * Returns how many breaches it recorded.
  */
-export async function recordSlaBreaches(now: Date, shop?: string, limit = 500): Promise<number> {
-  const scope = shop ? { shop } : {};
+export async function recordSlaBreaches(
+  now: Date,
+  scopeTo: { shop?: string; conversationId?: string } = {},
+  limit = 500,
+): Promise<number> {
+  const scope = {
+    ...(scopeTo.shop ? { shop: scopeTo.shop } : {}),
+    ...(scopeTo.conversationId ? { id: scopeTo.conversationId } : {}),
+  };
   const firstResponse = await prisma.conversation.findMany({
     where: {
       ...scope,
