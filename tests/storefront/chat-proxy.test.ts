@@ -185,6 +185,35 @@ describe("POST /proxy/chat and /proxy/chat/messages", () => {
     expect(other.json.messages.map((m: { body: string }) => m.body)).toEqual(["Someone else's question"]);
   });
 
+  it("typing someone else's email shows nothing of their conversation", async () => {
+    const victim = await send({ body: "My address is 1 Secret Street", email: "victim@example.com" });
+    expect(victim.status).toBe(200);
+    const intruder = await send({ body: "Hi", email: "victim@example.com" }, "198.51.100.77");
+    expect(intruder.status).toBe(200);
+    const seen = await poll({ token: intruder.json.token }, "198.51.100.77");
+    expect(seen.status).toBe(200);
+    expect(seen.raw).not.toContain("Secret Street");
+    // The victim's own view is unchanged by the intruder's token.
+    const own = await poll({ token: victim.json.token });
+    expect(own.json.messages.map((m: { body: string }) => m.body)).toContain("My address is 1 Secret Street");
+  });
+
+  it("the demo's app proxy does not exist outside demo mode", async () => {
+    const demoProxy = await import("~/routes/apps.kindly.$");
+    let answer: unknown;
+    try {
+      answer = await demoProxy.loader({
+        request: new Request("https://kindly.test/apps/kindly/faq?q=x"),
+        params: { "*": "faq" },
+        context: {},
+      });
+    } catch (thrown) {
+      answer = thrown;
+    }
+    expect(answer).toBeInstanceOf(Response);
+    expect((answer as Response).status).toBe(404);
+  });
+
   it("stores XSS payloads raw and answers them as inert JSON", async () => {
     await prisma.shop.update({ where: { shop: store.domain }, data: { staffLastSeenAt: clock.now() } });
     const payload = `<img src=x onerror="alert(1)"><script>alert('x')</script>`;
