@@ -13,7 +13,7 @@ const DEV_INBOUND_EMAIL_SECRET = "kindly-dev-inbound-email-secret";
 // 32 zero-ish bytes, base64: fine for a laptop demo, refused in production.
 const DEV_ENCRYPTION_KEY = Buffer.from("kindly-development-encryption-k!").toString("base64");
 
-const DEFAULT_SCOPES = "read_customers,write_customers,read_orders,write_discounts";
+const DEFAULT_SCOPES = "read_customers,write_customers,read_orders,write_discounts,read_themes";
 
 const booleanFlag = z
   .enum(["1", "0", "true", "false", ""])

@@ -1,12 +1,47 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { Banner, BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
 import { authenticateAdmin } from "~/shopify.server";
 import { getShopOverview } from "~/modules/shop/overview.server";
+import { getClock } from "~/clock.server";
+import { loadSetupGuide, saveOnboardingAnswers, setChecklistDismissed } from "~/modules/onboarding/onboarding.server";
+import { SetupGuide, type SetupGuideResponse } from "~/components/onboarding/SetupGuide";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop } = await authenticateAdmin(request);
-  return { shop, overview: await getShopOverview(shop) };
+  const { shop, admin } = await authenticateAdmin(request);
+  const now = getClock().now();
+  const [overview, guide] = await Promise.all([getShopOverview(shop), loadSetupGuide(shop, admin, now)]);
+  return { shop, overview, guide };
+};
+
+const GuideAction = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("answers"), answers: z.unknown() }),
+  z.object({ intent: z.literal("dismiss") }),
+  z.object({ intent: z.literal("recall") }),
+  z.object({ intent: z.literal("recheck") }),
+]);
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop, admin } = await authenticateAdmin(request);
+  const parsed = GuideAction.safeParse(await request.json().catch(() => null));
+  if (!parsed.success) {
+    return data<SetupGuideResponse>({ ok: false, fieldErrors: { form: "Bad request" } }, { status: 400 });
+  }
+  const now = getClock().now();
+  switch (parsed.data.intent) {
+    case "answers": {
+      const saved = await saveOnboardingAnswers(shop, parsed.data.answers, now);
+      return data<SetupGuideResponse>(saved, { status: saved.ok ? 200 : 400 });
+    }
+    case "dismiss":
+    case "recall":
+      await setChecklistDismissed(shop, parsed.data.intent === "dismiss", now);
+      return data<SetupGuideResponse>({ ok: true });
+    case "recheck":
+      await loadSetupGuide(shop, admin, now, { refresh: true });
+      return data<SetupGuideResponse>({ ok: true });
+  }
 };
 
 function Figure({ label, value }: { label: string; value: number }) {
@@ -25,7 +60,7 @@ function Figure({ label, value }: { label: string; value: number }) {
 }
 
 export default function Dashboard() {
-  const { shop, overview } = useLoaderData<typeof loader>();
+  const { shop, overview, guide } = useLoaderData<typeof loader>();
   return (
     <Page title="Dashboard" subtitle={overview.shopName ?? shop}>
       <Layout>
@@ -36,6 +71,9 @@ export default function Dashboard() {
             </Banner>
           </Layout.Section>
         ) : null}
+        <Layout.Section>
+          <SetupGuide guide={guide} />
+        </Layout.Section>
         <Layout.Section>
           <Text as="h2" variant="headingMd">
             What Kindly holds for your store

@@ -17,6 +17,7 @@ import type {
   CurrencyCode,
   CustomerRecord,
   DiscountCodeRecord,
+  ThemeRecord,
   FulfillmentRecord,
   LineItemRecord,
   MetafieldRecord,
@@ -228,6 +229,13 @@ const resolvers: Record<string, TypeResolvers> = {
       );
       return paginate(found, connectionArgs(args), sortKeyOf(BULK_SORT, args.sortKey ?? "CREATED_AT"), context.bulk);
     },
+    themes: (_source, args, context) =>
+      paginate(
+        context.store.themes.filter((theme) => !args.roles || (args.roles as string[]).includes(theme.role)),
+        connectionArgs(args),
+        (theme) => ({ value: 0, id: theme.legacyId }),
+        context.bulk,
+      ),
   }),
 
   Mutation: resolversFor<null>({
@@ -379,6 +387,27 @@ const resolvers: Record<string, TypeResolvers> = {
     ownerType: (m, _args, { store }) => store.metafieldOwnerType(m),
     createdAt: (m) => iso(m.createdAt),
     updatedAt: (m) => iso(m.updatedAt),
+  }),
+
+  OnlineStoreTheme: resolversFor<ThemeRecord>({
+    updatedAt: (theme) => iso(theme.updatedAt),
+    files: (theme, args, context) => {
+      const wanted = (args.filenames as string[] | null | undefined) ?? [...theme.files.keys()];
+      const files = wanted.flatMap((filename) => {
+        const content = theme.files.get(filename);
+        if (content === undefined) return [];
+        return [
+          {
+            filename,
+            contentType: filename.endsWith(".json") ? "application/json" : "text/x-liquid",
+            size: String(Buffer.byteLength(content)),
+            body: { __typename: "OnlineStoreThemeFileBodyText", content },
+            updatedAt: iso(theme.updatedAt),
+          },
+        ];
+      });
+      return paginate(files, connectionArgs(args), (file) => ({ value: file.filename, id: "0" }), context.bulk);
+    },
   }),
 
   DiscountCodeNode: resolversFor<DiscountCodeRecord>({

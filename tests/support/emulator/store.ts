@@ -25,6 +25,7 @@ import type {
   OrderRecord,
   ProductRecord,
   ShopRecord,
+  ThemeRecord,
   VariantRecord,
 } from "./types";
 
@@ -173,6 +174,8 @@ export class ShopStore {
   readonly metafields: MetafieldRecord[] = [];
   readonly discountCodes: DiscountCodeRecord[] = [];
   readonly bulkOperations: BulkOperationRecord[] = [];
+  /** The published theme (Dawn, no app embed switched on yet) and an unpublished copy. */
+  readonly themes: ThemeRecord[];
 
   /** Calls left that the API answers with THROTTLED, whatever the bucket holds (see `throttleNext`). */
   forcedThrottles = 0;
@@ -215,6 +218,35 @@ export class ShopStore {
     }
     for (const customer of this.customers) this.indexCustomer(customer);
     for (const order of this.orders) this.indexOrder(order);
+    // Fixed ids outside the seeded allocator, so adding themes changes no other record's id.
+    this.themes = [
+      themeRecord("141330000000000001", "Dawn", "MAIN", fixedNow),
+      themeRecord("141330000000000002", "Dawn (draft)", "UNPUBLISHED", fixedNow),
+    ];
+  }
+
+  /** The published theme. */
+  mainTheme(): ThemeRecord {
+    return this.themes.find((theme) => theme.role === "MAIN")!;
+  }
+
+  /**
+   * The merchant switches an app embed on or off in the theme editor (Theme settings > App embeds): Shopify writes
+   * the block into the published theme's config/settings_data.json, under `current.blocks`, with `disabled`.
+   */
+  setAppEmbed(options: { appHandle: string; blockHandle: string; enabled: boolean; extensionUid?: string }): void {
+    const theme = this.mainTheme();
+    const settings = parseSettingsData(theme.files.get(SETTINGS_DATA)!);
+    const current = settings.current as {
+      blocks?: Record<string, { type: string; disabled: boolean; settings: object }>;
+    };
+    current.blocks ??= {};
+    const type = `shopify://apps/${options.appHandle}/blocks/${options.blockHandle}/${options.extensionUid ?? "0b5e9c3a-7d41-4f62-9a1e-6c2d8f0e4b17"}`;
+    const existing = Object.entries(current.blocks).find(([, block]) => block.type === type);
+    const key = existing?.[0] ?? String(11_000_000_000_000_000_000n + BigInt(Object.keys(current.blocks).length));
+    current.blocks[key] = { type, disabled: !options.enabled, settings: existing?.[1].settings ?? {} };
+    theme.files.set(SETTINGS_DATA, SETTINGS_DATA_HEADER + JSON.stringify(settings, null, 2));
+    theme.updatedAt = this.now();
   }
 
   /** The myshopify domain: the key of the emulator's shop registry. */
@@ -806,4 +838,49 @@ export class ShopStore {
 /** Builds a seeded shop. Same options -> identical store. */
 export function createShopStore(options: ShopStoreOptions = {}): ShopStore {
   return new ShopStore(options);
+}
+
+const SETTINGS_DATA = "config/settings_data.json";
+
+/** The comment Shopify puts at the top of settings_data.json: the file is not plain JSON. */
+const SETTINGS_DATA_HEADER = `/*
+ * ------------------------------------------------------------
+ * IMPORTANT: The contents of this file are auto-generated.
+ *
+ * This file may be updated by the Shopify admin theme editor
+ * or related systems. Please exercise caution as any changes
+ * made to this file may be overwritten.
+ * ------------------------------------------------------------
+ */
+`;
+
+function parseSettingsData(content: string): Record<string, unknown> {
+  return JSON.parse(content.replace(/^\/\*[\s\S]*?\*\//, "")) as Record<string, unknown>;
+}
+
+function themeRecord(legacyId: string, name: string, role: ThemeRecord["role"], now: Date): ThemeRecord {
+  const settings = {
+    current: {
+      colors_accent_1: "#121212",
+      type_body_font: "assistant_n4",
+      sections: { header: { type: "header", settings: { logo_position: "middle-left" } } },
+      content_for_index: [],
+      blocks: {},
+    },
+    presets: { Default: {} },
+  };
+  return {
+    id: `gid://shopify/OnlineStoreTheme/${legacyId}`,
+    legacyId,
+    name,
+    role,
+    files: new Map([
+      [SETTINGS_DATA, SETTINGS_DATA_HEADER + JSON.stringify(settings, null, 2)],
+      [
+        "layout/theme.liquid",
+        "<!doctype html><html><head>{{ content_for_header }}</head><body>{{ content_for_layout }}</body></html>",
+      ],
+    ]),
+    updatedAt: now,
+  };
 }

@@ -282,3 +282,16 @@ export interface BulkOperationRecord {
   /** Why the emulator failed the operation (not part of Shopify's API; for debugging tests). */
   failureMessage: string | null;
 }
+
+export type ThemeRole = "MAIN" | "UNPUBLISHED";
+
+/** A theme and the files Kindly reads from it (only config/settings_data.json today). */
+export interface ThemeRecord {
+  id: string;
+  legacyId: string;
+  name: string;
+  role: ThemeRole;
+  /** filename -> text content. */
+  files: Map<string, string>;
+  updatedAt: Date;
+}
