@@ -185,6 +185,19 @@ describe("POST /proxy/chat and /proxy/chat/messages", () => {
     expect(other.json.messages.map((m: { body: string }) => m.body)).toEqual(["Someone else's question"]);
   });
 
+  it("a logged-in customer (Shopify's logged_in_customer_id) needs no email and is linked to the conversation", async () => {
+    const customer = await prisma.customer.create({
+      data: { shop: store.domain, shopifyId: "gid://shopify/Customer/9007199254740993", email: "lin@example.com" },
+    });
+    const url = signedUrl("chat", { customer: "9007199254740993" });
+    const sent = await send({ body: "Where is my order?" }, "198.51.100.60", url);
+    expect(sent.status).toBe(200);
+    const conversation = await prisma.conversation.findFirstOrThrow({
+      where: { shop: store.domain, messages: { some: { body: "Where is my order?" } } },
+    });
+    expect(conversation).toMatchObject({ customerId: customer.id, contactEmail: "lin@example.com" });
+  });
+
   it("typing someone else's email shows nothing of their conversation", async () => {
     const victim = await send({ body: "My address is 1 Secret Street", email: "victim@example.com" });
     expect(victim.status).toBe(200);
