@@ -8,7 +8,6 @@ import {
   Button,
   Card,
   Checkbox,
-  EmptyState,
   InlineGrid,
   InlineStack,
   Layout,
@@ -165,13 +164,18 @@ export default function InboxPage() {
               </BlockStack>
             </Box>
             {list.rows.length === 0 ? (
-              <EmptyState heading={total === 0 ? "No conversations yet" : "Nothing matches"} image="">
-                <p>
-                  {total === 0
-                    ? "Chat messages from your store, replies to Kindly's emails and answers to its texts arrive here."
-                    : "No conversation matches these filters. Try another tab or clear the search."}
-                </p>
-              </EmptyState>
+              <Box padding="600">
+                <BlockStack gap="200" inlineAlign="center">
+                  <Text as="h2" variant="headingMd">
+                    {total === 0 ? "No conversations yet" : "Nothing matches"}
+                  </Text>
+                  <Text as="p" tone="subdued" alignment="center">
+                    {total === 0
+                      ? "Chat messages from your store, replies to Kindly's emails and answers to its texts arrive here."
+                      : "No conversation matches these filters. Try another tab or clear the search."}
+                  </Text>
+                </BlockStack>
+              </Box>
             ) : (
               <ul aria-label="Conversations" style={{ listStyle: "none", margin: 0, padding: 0 }}>
                 {list.rows.map((row) => (

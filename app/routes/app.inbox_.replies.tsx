@@ -6,7 +6,6 @@ import {
   BlockStack,
   Button,
   Card,
-  EmptyState,
   InlineStack,
   Layout,
   Page,
@@ -128,9 +127,14 @@ export default function SavedRepliesPage() {
             </Card>
             <Card>
               {replies.length === 0 ? (
-                <EmptyState heading="No saved replies yet" image="">
-                  <p>Save the answers you give often (delivery times, returns, sizes) and insert them in one click.</p>
-                </EmptyState>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">
+                    No saved replies yet
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    Save the answers you give often (delivery times, returns, sizes) and insert them in one click.
+                  </Text>
+                </BlockStack>
               ) : (
                 <BlockStack gap="300">
                   {replies.map((reply) => (

@@ -317,6 +317,10 @@ describe("email survey links", () => {
     const { id, request } = await surveyedConversation();
     const mail = await smtp.waitFor((m) => m.text.includes(`/s/`) && m.headers.some(([, v]) => v.includes(request.id)));
     const links = [...mail.text.matchAll(/(\d): (https?:\/\/\S+\/s\/(\S+))/g)];
+    // The merchant sees the survey, not its signed links (clicking them would answer for the shopper).
+    const shown = (await loadDetail(id)).messages.find((m) => m.kind === "CSAT_REQUEST");
+    expect(shown?.text).toContain("[rating link]");
+    expect(shown?.text).not.toContain("/s/");
     expect(links.map((link) => link[1])).toEqual(["1", "2", "3", "4", "5"]);
     const fourToken = links[3][3];
 

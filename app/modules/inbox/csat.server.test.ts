@@ -84,6 +84,8 @@ describe("recordCsatResponse", () => {
       include: { events: { orderBy: { createdAt: "asc" } } },
     });
     expect(stored).toMatchObject({ status: "OPEN", closedAt: null, reopenedAt: later(5), csatScore: 2 });
+    // The follow-up is a new round: the resolution clock restarts (24/7 by default: 24 h from the answer).
+    expect(stored.resolutionDueAt).toEqual(later(5 + 24 * 60));
     const reopened = stored.events.find((e) => e.type === "REOPENED");
     expect(JSON.parse(reopened?.dataJson ?? "{}")).toEqual({ reason: "LOW_CSAT", score: 2 });
   });

@@ -1,4 +1,5 @@
 import prisma from "~/db.server";
+import { slaDueTimes } from "~/modules/inbox/sla.server";
 import { verifyToken } from "~/modules/messaging/tokens.server";
 
 /**
@@ -78,9 +79,22 @@ export async function recordCsatResponse(input: CsatResponseInput): Promise<{ ou
     });
 
     if (input.score <= LOW_CSAT_SCORE) {
+      const { vip } = await tx.conversation.findUniqueOrThrow({
+        where: { id: conversation.id },
+        select: { vip: true },
+      });
+      const due = await slaDueTimes(tx, input.shop, input.at, vip);
       await tx.conversation.update({
         where: { id: conversation.id },
-        data: { status: "OPEN", closedAt: null, reopenedAt: input.at, unreadCount: { increment: 1 } },
+        data: {
+          status: "OPEN",
+          closedAt: null,
+          reopenedAt: input.at,
+          unreadCount: { increment: 1 },
+          // A new round for the follow-up: the resolution clock restarts.
+          resolutionDueAt: due.resolutionDueAt,
+          resolutionBreachedAt: null,
+        },
       });
       await tx.conversationEvent.create({
         data: {

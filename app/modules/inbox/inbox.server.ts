@@ -167,7 +167,13 @@ export function toMessageView(
   },
   options: { loadImages: boolean },
 ): MessageView {
-  const trimmed = message.author === "SHOPPER" ? trimQuotedText(message.body) : { text: message.body, trimmed: false };
+  const trimmed =
+    message.author === "SHOPPER"
+      ? trimQuotedText(message.body)
+      : message.kind === "CSAT_REQUEST"
+        ? // The survey's signed links would let whoever clicks them answer for the shopper: not shown here.
+          { text: message.body.replace(/https?:\/\/\S+\/s\/\S+/g, "[rating link]"), trimmed: false }
+        : { text: message.body, trimmed: false };
   const sanitized = message.bodyHtml
     ? sanitizeEmailHtml(message.bodyHtml, { loadRemoteImages: options.loadImages })
     : null;
