@@ -44,7 +44,7 @@ import {
 } from "~/modules/inbox/inbox.server";
 import { listSavedReplies } from "~/modules/inbox/saved-replies.server";
 import { ConversationActionSchema, type InboxActionResponse } from "~/modules/inbox/schemas";
-import { staffFromSession } from "~/modules/inbox/staff.server";
+import { knownStaff, staffFromSession } from "~/modules/inbox/staff.server";
 import { checkoutTimeline } from "~/modules/recovery/timeline.server";
 import { authenticateAdmin } from "~/shopify.server";
 
@@ -67,12 +67,14 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   if (!detail) throw notFound();
   await Promise.all([markConversationRead(shop, id), touchStaffLastSeen(shop, now)]);
   const lastShopper = [...detail.messages].reverse().find((m) => m.author === "SHOPPER" && m.kind === "MESSAGE");
-  const [suggestions, savedReplies, timeline, version, shopRow] = await Promise.all([
+  const staff = staffFromSession(session, demo);
+  const [suggestions, savedReplies, timeline, version, shopRow, team] = await Promise.all([
     faqSuggestions(shop, admin, lastShopper?.text ?? null, detail.conversation.locale),
     listSavedReplies(shop),
     detail.conversation.checkoutId ? checkoutTimeline(shop, detail.conversation.checkoutId) : null,
     conversationVersion(shop, id),
     prisma.shop.findUnique({ where: { shop }, select: { ianaTimezone: true, currencyCode: true } }),
+    knownStaff(shop, staff),
   ]);
   return {
     ...detail,
@@ -80,7 +82,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     savedReplies,
     timeline,
     version: version ?? "",
-    staff: staffFromSession(session, demo),
+    staff,
+    team,
     loadImages,
     timeZone: shopRow?.ianaTimezone ?? "UTC",
     currencyCode: shopRow?.currencyCode ?? "USD",
@@ -131,6 +134,16 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       if (noted.result === "EMPTY")
         return data<InboxActionResponse>({ ok: false, message: "Write a note first." }, { status: 400 });
       return { ok: true, message: "Note added (only your team sees it)." } satisfies InboxActionResponse;
+    }
+    case "assign": {
+      // Only someone known to this shop's inbox can be picked (never a made-up id from the request).
+      const assignee = (await knownStaff(shop, staff)).find((member) => member.id === input.staffId);
+      if (!assignee) {
+        return data<InboxActionResponse>({ ok: false, message: "Unknown staff member." }, { status: 400 });
+      }
+      const assigned = await assignConversation(shop, id, assignee, staff, now);
+      if (assigned === "NOT_FOUND") throw notFound();
+      return { ok: true, message: `Assigned to ${assignee.name}.` } satisfies InboxActionResponse;
     }
     case "assign-me":
     case "unassign": {
@@ -303,9 +316,28 @@ export default function ConversationPage() {
                   <Text as="h2" variant="headingMd">
                     Conversation
                   </Text>
-                  <Text as="span" tone="subdued" variant="bodySm">
-                    {conversation.assigneeName ? `Assigned to ${conversation.assigneeName}` : "Unassigned"}
-                  </Text>
+                  <Select
+                    label="Assigned to"
+                    labelInline
+                    options={[
+                      { label: "Nobody", value: "" },
+                      ...loaded.team.map((member) => ({
+                        label: member.id === loaded.staff.id ? `${member.name} (me)` : member.name,
+                        value: member.id,
+                      })),
+                      ...(conversation.assigneeId &&
+                      !loaded.team.some((member) => member.id === conversation.assigneeId)
+                        ? [
+                            {
+                              label: conversation.assigneeName ?? conversation.assigneeId,
+                              value: conversation.assigneeId,
+                            },
+                          ]
+                        : []),
+                    ]}
+                    value={conversation.assigneeId ?? ""}
+                    onChange={(value) => submit(value ? { intent: "assign", staffId: value } : { intent: "unassign" })}
+                  />
                 </InlineStack>
                 <ol
                   aria-label="Messages"

@@ -276,6 +276,26 @@ describe("conversation page", () => {
     expect(chatData.messages[0]).toMatchObject({ html: null, text: expect.stringContaining("<script>") });
   });
 
+  it("assigns to a staff member known to this shop's inbox, never to an id made up in the request", async () => {
+    const id = await conversationIn(DEMO_SHOP);
+    const elsewhere = await conversationIn(DEMO_SHOP, { from: { email: "other@example.org" } });
+    await prisma.conversationEvent.create({
+      data: { shop: DEMO_SHOP, conversationId: elsewhere, type: "CLOSED", actorId: "staff-42", actorName: "Noah" },
+    });
+    await prisma.conversationEvent.create({
+      data: { shop: OTHER_SHOP, conversationId: elsewhere, type: "CLOSED", actorId: "intruder", actorName: "Eve" },
+    });
+    const data = await loadDetail(id);
+    expect(data.team.map((member) => member.name)).toEqual(["Demo staff (you)", "Noah"]);
+    expect(await act(id, { intent: "assign", staffId: "staff-42" })).toMatchObject({ body: { ok: true } });
+    expect(await prisma.conversation.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      assigneeId: "staff-42",
+      assigneeName: "Noah",
+    });
+    expect(await act(id, { intent: "assign", staffId: "intruder" })).toMatchObject({ status: 400 });
+    expect((await prisma.conversation.findUniqueOrThrow({ where: { id } })).assigneeId).toBe("staff-42");
+  });
+
   it("validates input: unknown intents and oversized replies get a 400 with a message", async () => {
     const id = await conversationIn(DEMO_SHOP);
     expect(await act(id, { intent: "explode" })).toMatchObject({ status: 400, body: { ok: false } });

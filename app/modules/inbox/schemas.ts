@@ -28,6 +28,7 @@ export const ConversationActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("note"), body: text(10_000, "The note") }),
   z.object({ intent: z.literal("assign-me") }),
   z.object({ intent: z.literal("unassign") }),
+  z.object({ intent: z.literal("assign"), staffId: z.string().min(1).max(64) }),
   z.object({ intent: z.literal("close") }),
   z.object({ intent: z.literal("reopen") }),
   z.object({ intent: z.literal("retry"), messageId: z.string().min(1).max(64) }),
