@@ -112,9 +112,11 @@ const admin = async () => (await unauthenticated.admin(store.domain)).admin;
 describe("parsers", () => {
   it("reads an SMS digit reply with an optional comment, and nothing else", () => {
     expect(parseCsatDigitReply("5")).toEqual({ score: 5, comment: null });
-    expect(parseCsatDigitReply(" 4! quick answer ")).toEqual({ score: 4, comment: "quick answer" });
+    expect(parseCsatDigitReply(" 4! ")).toEqual({ score: 4, comment: null });
+    expect(parseCsatDigitReply("4/5")).toEqual({ score: 4, comment: null });
     expect(parseCsatDigitReply("2 - parcel late")).toEqual({ score: 2, comment: "parcel late" });
-    for (const text of ["6", "0", "10", "12 rue de la Paix", "4.5", "five", "", "3,5"]) {
+    expect(parseCsatDigitReply("5: super rapide")).toEqual({ score: 5, comment: "super rapide" });
+    for (const text of ["6", "0", "10", "12 rue de la Paix", "3 more shirts please", "4.5", "five", "", "3,5"]) {
       expect(parseCsatDigitReply(text), text).toBeNull();
     }
   });

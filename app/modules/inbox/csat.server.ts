@@ -113,11 +113,14 @@ export async function recordCsatResponse(input: CsatResponseInput): Promise<{ ou
 /** How long after the survey a lone digit by SMS still counts as its answer. */
 export const SMS_CSAT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** "4", "5!", "2 the parcel was late": the score, and the words after it as the comment. */
+/**
+ * "4", "5!", "2 - the parcel was late": the score, and the words after a separator as the comment. A digit followed
+ * by plain words ("3 more shirts please") is a message, not a rating, so it is not read as one.
+ */
 export function parseCsatDigitReply(body: string): { score: number; comment: string | null } | null {
-  const match = /^\s*([1-5])(?![\d.,])\s*[-:.!)]?\s*([\s\S]*)$/.exec(body);
+  const match = /^\s*([1-5])\s*(?:\/\s*5)?\s*[.!]*\s*(?:[-:,–—]\s*(\D[\s\S]*))?$/.exec(body);
   if (!match) return null;
-  const comment = match[2].trim();
+  const comment = (match[2] ?? "").trim();
   return { score: Number(match[1]), comment: comment || null };
 }
 
