@@ -1,18 +1,37 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { Banner, BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import { Banner, Layout, Page } from "@shopify/polaris";
 import { authenticateAdmin } from "~/shopify.server";
 import { getShopOverview } from "~/modules/shop/overview.server";
 import { getClock } from "~/clock.server";
 import { loadSetupGuide, saveOnboardingAnswers, setChecklistDismissed } from "~/modules/onboarding/onboarding.server";
 import { SetupGuide, type SetupGuideResponse } from "~/components/onboarding/SetupGuide";
+import prisma from "~/db.server";
+import { resolvePeriod, PeriodError } from "~/modules/dashboard/period";
+import { loadDashboard } from "~/modules/dashboard/dashboard.server";
+import { DashboardFigures, PeriodPicker } from "~/components/dashboard/DashboardFigures";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, admin } = await authenticateAdmin(request);
   const now = getClock().now();
-  const [overview, guide] = await Promise.all([getShopOverview(shop), loadSetupGuide(shop, admin, now)]);
-  return { shop, overview, guide };
+  const record = await prisma.shop.findUnique({ where: { shop }, select: { ianaTimezone: true } });
+  const params = new URL(request.url).searchParams;
+  let period;
+  let periodError: string | null = null;
+  try {
+    period = resolvePeriod(params, now, record?.ianaTimezone ?? "UTC");
+  } catch (error) {
+    if (!(error instanceof PeriodError)) throw error;
+    periodError = error.message;
+    period = resolvePeriod(new URLSearchParams(), now, record?.ianaTimezone ?? "UTC");
+  }
+  const [overview, guide, dashboard] = await Promise.all([
+    getShopOverview(shop),
+    loadSetupGuide(shop, admin, now),
+    loadDashboard(shop, period),
+  ]);
+  return { shop, overview, guide, dashboard, periodError };
 };
 
 const GuideAction = z.discriminatedUnion("intent", [
@@ -44,23 +63,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   }
 };
 
-function Figure({ label, value }: { label: string; value: number }) {
-  return (
-    <Card>
-      <BlockStack gap="100">
-        <Text as="h3" variant="headingSm" tone="subdued">
-          {label}
-        </Text>
-        <Text as="p" variant="heading2xl">
-          {value.toLocaleString("en")}
-        </Text>
-      </BlockStack>
-    </Card>
-  );
-}
-
 export default function Dashboard() {
-  const { shop, overview, guide } = useLoaderData<typeof loader>();
+  const { shop, overview, guide, dashboard, periodError } = useLoaderData<typeof loader>();
   return (
     <Page title="Dashboard" subtitle={overview.shopName ?? shop}>
       <Layout>
@@ -74,34 +78,22 @@ export default function Dashboard() {
         <Layout.Section>
           <SetupGuide guide={guide} />
         </Layout.Section>
-        <Layout.Section>
-          <Text as="h2" variant="headingMd">
-            What Kindly holds for your store
-          </Text>
-        </Layout.Section>
-        <Layout.Section>
-          <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
-            <Figure label="Customers" value={overview.customers} />
-            <Figure label="Orders" value={overview.orders} />
-            <Figure label="Open checkouts" value={overview.openCheckouts} />
-            <Figure label="Conversations" value={overview.conversations} />
-            <Figure label="Webhooks rejected" value={overview.rejectedWebhooks} />
-          </InlineGrid>
-        </Layout.Section>
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Results
-              </Text>
-              <Text as="p" tone="subdued">
-                Recovery rate, recovered revenue, reply rate, first response time, SLA, CSAT and lifetime value appear
-                here once recovery, the inbox and customer segments are running. Until then there is nothing to report,
-                so Kindly shows no numbers rather than made-up ones.
-              </Text>
-            </BlockStack>
-          </Card>
-        </Layout.Section>
+        {dashboard ? (
+          <>
+            <Layout.Section>
+              <PeriodPicker period={dashboard.period} error={periodError} />
+            </Layout.Section>
+            <Layout.Section>
+              <DashboardFigures data={dashboard} rejectedWebhooks={overview.rejectedWebhooks} />
+            </Layout.Section>
+          </>
+        ) : (
+          <Layout.Section>
+            <Banner tone="warning">
+              <p>Kindly has no record of this store yet: open it from the Shopify admin to finish installing.</p>
+            </Banner>
+          </Layout.Section>
+        )}
       </Layout>
     </Page>
   );

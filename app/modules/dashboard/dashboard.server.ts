@@ -1,0 +1,169 @@
+import prisma from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
+import { recoveryReport, type RecoveryReport } from "~/modules/recovery/report.server";
+import { RECOVERY_TRIGGER } from "~/modules/recovery/flow.server";
+import { slaReport, type SlaReport } from "~/modules/inbox/sla.server";
+import { SEGMENTS, SEGMENT_LABELS } from "~/modules/customers/segments";
+import type { Period } from "./period";
+
+/**
+ * The KPI dashboard for a period: every figure is an aggregate query (COUNT/SUM/GROUP BY in the database), never
+ * rows loaded into memory. Recovery counts runs that started in the period; messages, those sent in it (with their
+ * engagement whenever it happened); support, conversations opened in it; customers are the current segments.
+ */
+
+export interface MessageFigures {
+  channel: string;
+  sent: number;
+  /** Accepted by the provider (SMTP / Twilio) and not bounced since. */
+  delivered: number;
+  /** Opens by a person: machine opens (privacy proxies, scanners) are kept apart and not counted. */
+  humanOpens: number;
+  clicks: number;
+  replies: number;
+  unsubscribes: number;
+}
+
+export interface DashboardData {
+  period: { key: string; firstDay: string; lastDay: string; timezone: string; from: string; to: string };
+  currencyCode: string;
+  recovery: RecoveryReport & {
+    checkoutsCreated: number;
+    perDay: Array<{ day: string; recovered: number; revenue: number }>;
+  };
+  messages: MessageFigures[];
+  support: Omit<SlaReport, "from" | "to"> & {
+    firstResponseMedianMinutes: number | null;
+    csatDistribution: Record<"1" | "2" | "3" | "4" | "5", number>;
+  };
+  customers: {
+    total: number;
+    segments: Array<{ segment: string; label: string; count: number; predictedClv: number }>;
+    atRisk: number;
+    predictedClv: number;
+  };
+}
+
+const num = (value: unknown) => Number(value ?? 0);
+
+async function recoveryPerDay(shop: string, period: Period) {
+  const flow = await prisma.flow.findUnique({
+    where: { shop_trigger: { shop, trigger: RECOVERY_TRIGGER } },
+    select: { id: true },
+  });
+  if (!flow) return period.days.map(({ day }) => ({ day, recovered: 0, revenue: 0 }));
+  // One query: the period's local days as a VALUES table, runs joined by range (exact across DST changes).
+  const days = Prisma.join(period.days.map(({ day, start, end }) => Prisma.sql`(${day}, ${start}, ${end})`));
+  const rows = await prisma.$queryRaw<Array<{ day: string; recovered: unknown; revenue: unknown }>>(Prisma.sql`
+    WITH "days"("day", "start", "end") AS (VALUES ${days})
+    SELECT "days"."day" AS "day",
+           COUNT("r"."id") AS "recovered",
+           COALESCE(SUM("r"."convertedRevenue"), 0) AS "revenue"
+      FROM "days"
+      LEFT JOIN "FlowRun" "r"
+        ON "r"."shop" = ${shop} AND "r"."flowId" = ${flow.id} AND "r"."recovered" = true
+       AND "r"."createdAt" >= "days"."start" AND "r"."createdAt" < "days"."end"
+     GROUP BY "days"."day"
+     ORDER BY "days"."day"`);
+  return rows.map((row) => ({ day: row.day, recovered: num(row.recovered), revenue: num(row.revenue) }));
+}
+
+async function messageFigures(shop: string, period: Period): Promise<MessageFigures[]> {
+  const rows = await prisma.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
+    SELECT "m"."channel" AS "channel",
+           COUNT(DISTINCT "m"."id") AS "sent",
+           COUNT(DISTINCT CASE WHEN "m"."status" IN ('SENT', 'DELIVERED') THEN "m"."id" END)
+             - COUNT(DISTINCT CASE WHEN "e"."type" = 'BOUNCE' THEN "m"."id" END) AS "delivered",
+           COUNT(DISTINCT CASE WHEN "e"."type" = 'OPEN' THEN "m"."id" END) AS "humanOpens",
+           COUNT(DISTINCT CASE WHEN "e"."type" = 'CLICK' THEN "m"."id" END) AS "clicks",
+           COUNT(DISTINCT CASE WHEN "e"."type" = 'REPLY' THEN "m"."id" END) AS "replies",
+           COUNT(DISTINCT CASE WHEN "e"."type" = 'UNSUBSCRIBE' THEN "m"."id" END) AS "unsubscribes"
+      FROM "Message" "m"
+      LEFT JOIN "MessageEvent" "e" ON "e"."messageId" = "m"."id"
+     WHERE "m"."shop" = ${shop} AND "m"."sentAt" IS NOT NULL
+       AND "m"."createdAt" >= ${period.from} AND "m"."createdAt" < ${period.to}
+     GROUP BY "m"."channel"
+     ORDER BY "m"."channel"`);
+  return rows.map((row) => ({
+    channel: String(row.channel),
+    sent: num(row.sent),
+    delivered: num(row.delivered),
+    humanOpens: num(row.humanOpens),
+    clicks: num(row.clicks),
+    replies: num(row.replies),
+    unsubscribes: num(row.unsubscribes),
+  }));
+}
+
+/** The median minutes to first response over answered conversations opened in the period (the middle one or two). */
+async function firstResponseMedian(shop: string, period: Period, answered: number): Promise<number | null> {
+  if (answered === 0) return null;
+  const rows = await prisma.$queryRawUnsafe<Array<{ minutes: unknown }>>(
+    `SELECT (julianday("firstResponseAt") - julianday("createdAt")) * 1440.0 AS "minutes"
+       FROM "Conversation"
+      WHERE "shop" = ? AND "firstResponseAt" IS NOT NULL
+        AND julianday("createdAt") >= julianday(?) AND julianday("createdAt") < julianday(?)
+      ORDER BY "minutes"
+      LIMIT ? OFFSET ?`,
+    shop,
+    period.from.toISOString(),
+    period.to.toISOString(),
+    answered % 2 === 0 ? 2 : 1,
+    Math.floor((answered - 1) / 2),
+  );
+  if (rows.length === 0) return null;
+  return Math.round((rows.reduce((sum, row) => sum + num(row.minutes), 0) / rows.length) * 10) / 10;
+}
+
+export async function loadDashboard(shop: string, period: Period): Promise<DashboardData | null> {
+  const record = await prisma.shop.findUnique({ where: { shop }, select: { currencyCode: true } });
+  if (!record) return null;
+  const inPeriod = { gte: period.from, lt: period.to };
+  const [recovery, checkoutsCreated, perDay, messages, sla, csat, segments] = await Promise.all([
+    recoveryReport(shop, period.from, period.to),
+    prisma.checkout.count({ where: { shop, createdAt: inPeriod } }),
+    recoveryPerDay(shop, period),
+    messageFigures(shop, period),
+    slaReport(shop, period.from, period.to),
+    prisma.conversation.groupBy({
+      by: ["csatScore"],
+      where: { shop, createdAt: inPeriod, csatScore: { not: null } },
+      _count: { _all: true },
+    }),
+    prisma.customer.groupBy({ by: ["segment"], where: { shop }, _count: { _all: true }, _sum: { predictedClv: true } }),
+  ]);
+  const firstResponseMedianMinutes = await firstResponseMedian(shop, period, sla.answered);
+  const distribution = { "1": 0, "2": 0, "3": 0, "4": 0, "5": 0 };
+  for (const row of csat) {
+    const key = String(row.csatScore) as keyof typeof distribution;
+    if (key in distribution) distribution[key] = row._count._all;
+  }
+  const bySegment = new Map(segments.map((row) => [row.segment, row]));
+  const segmentRows = SEGMENTS.map((segment) => ({
+    segment,
+    label: SEGMENT_LABELS[segment],
+    count: bySegment.get(segment)?._count._all ?? 0,
+    predictedClv: num(bySegment.get(segment)?._sum.predictedClv),
+  }));
+  const { from: _from, to: _to, ...support } = sla;
+  return {
+    period: {
+      key: period.key,
+      firstDay: period.firstDay,
+      lastDay: period.lastDay,
+      timezone: period.timezone,
+      from: period.from.toISOString(),
+      to: period.to.toISOString(),
+    },
+    currencyCode: record.currencyCode,
+    recovery: { ...recovery, checkoutsCreated, perDay },
+    messages,
+    support: { ...support, firstResponseMedianMinutes, csatDistribution: distribution },
+    customers: {
+      total: segments.reduce((sum, row) => sum + row._count._all, 0),
+      segments: segmentRows,
+      atRisk: bySegment.get("AT_RISK")?._count._all ?? 0,
+      predictedClv: segmentRows.reduce((sum, row) => sum + row.predictedClv, 0),
+    },
+  };
+}
