@@ -1,4 +1,5 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Banner, Layout, Page } from "@shopify/polaris";
@@ -11,6 +12,9 @@ import prisma from "~/db.server";
 import { resolvePeriod, PeriodError } from "~/modules/dashboard/period";
 import { loadDashboard } from "~/modules/dashboard/dashboard.server";
 import { DashboardFigures, PeriodPicker } from "~/components/dashboard/DashboardFigures";
+
+// polaris-viz sizes its charts from its own stylesheet: loaded with the page so a chart never measures a bare box.
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: vizStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, admin } = await authenticateAdmin(request);

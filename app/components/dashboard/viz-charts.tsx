@@ -1,4 +1,3 @@
-import "@shopify/polaris-viz/build/esm/styles.css";
 import { BarChart, LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 
 /** The dashboard's charts, loaded in the browser only after the figures are on screen (see Charts.tsx, which imports this module lazily). */
