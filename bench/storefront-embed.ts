@@ -8,6 +8,7 @@
  * mid-range phone. For each load: bytes transferred and requests until the page is idle (before any interaction),
  * Kindly requests among them, First Contentful Paint, Largest Contentful Paint and Total Blocking Time (long tasks
  * past 50 ms after FCP). Then, with the embed, what opening the chat costs: bytes and time until the panel shows.
+ * A third series loads the page without the embed again, so the printed A/A difference shows the machine's noise.
  * The HTML is served uncompressed in both variants (the interception), so the byte difference is the embed's raw
  * markup; its gzipped size is printed too. Prints medians and the differences; a measurement, not a pass/fail test.
  */
@@ -118,26 +119,30 @@ async function main() {
   });
   try {
     const url = `${demo.url}/demo/storefront`;
-    const loads: Record<"with" | "without", Load[]> = { with: [], without: [] };
+    // "control" is the page without the embed measured a second time: the A/A difference is this machine's noise,
+    // the yardstick for "no measurable difference".
+    type Variant = "with" | "without" | "control";
+    const loads: Record<Variant, Load[]> = { with: [], without: [], control: [] };
     const opens: Array<{ bytes: number; requests: number; ms: number }> = [];
     // One warm-up of each (server caches, the build's first render), not counted.
     for (const withEmbed of [true, false]) (await measure(browser, url, withEmbed)).page.context().close();
+    const orders: Variant[][] = [
+      ["with", "without", "control"],
+      ["without", "control", "with"],
+      ["control", "with", "without"],
+    ];
     for (let run = 0; run < RUNS; run++) {
-      for (const withEmbed of run % 2 ? [false, true] : [true, false]) {
-        const { load, page } = await measure(browser, url, withEmbed);
-        loads[withEmbed ? "with" : "without"].push(load);
-        if (withEmbed) opens.push(await openChat(page));
+      for (const variant of orders[run % orders.length]) {
+        const { load, page } = await measure(browser, url, variant === "with");
+        loads[variant].push(load);
+        if (variant === "with") opens.push(await openChat(page));
         await page.context().close();
       }
     }
+    const round = (value: number) => Math.round(value * 10) / 10;
     const row = (key: keyof Load) => {
-      const a = median(loads.with.map((load) => load[key]));
-      const b = median(loads.without.map((load) => load[key]));
-      return {
-        with: Math.round(a * 10) / 10,
-        without: Math.round(b * 10) / 10,
-        difference: Math.round((a - b) * 10) / 10,
-      };
+      const [a, b, c] = (["with", "without", "control"] as const).map((v) => median(loads[v].map((l) => l[key])));
+      return { with: round(a), without: round(b), difference: round(a - b), "noise (A/A)": round(c - b) };
     };
     console.log(`Storefront preview, ${RUNS} cold loads each, CPU slowed ${CPU_SLOWDOWN}x, medians:`);
     console.table({
