@@ -100,7 +100,7 @@ function start(root: HTMLElement): void {
       storage(STORAGE_KEY, (token = null));
       cursor = null;
     }
-    if (!response.ok) throw new Error(answer.error || "error");
+    if (!response.ok) throw Object.assign(new Error(answer.error || "error"), { retry: answer.retryAfterSeconds });
     return answer as T;
   }
 
@@ -236,12 +236,14 @@ function start(root: HTMLElement): void {
       pollDelay = seen.size > before ? MIN_POLL_MS : Math.min(pollDelay * 1.5, MAX_POLL_MS);
       if (status.dataset.offline) say((status.dataset.offline = ""));
     } catch (error) {
-      pollDelay = Math.min(pollDelay * 2, MAX_POLL_MS * 2);
+      // Back off, and never sooner than the server's Retry-After.
+      pollDelay = Math.max(Math.min(pollDelay * 2, MAX_POLL_MS * 2), ((error as { retry?: number }).retry ?? 0) * 1000);
       status.dataset.offline = "1";
       say(errorText(error));
     }
     // Only a visible panel with a conversation polls; a closed panel costs nothing.
-    if (isOpen && token) pollTimer = window.setTimeout(poll, pollDelay);
+    // A tab in the background polls at the slowest pace; coming back polls at once.
+    if (isOpen && token) pollTimer = window.setTimeout(poll, document.hidden ? MAX_POLL_MS * 2 : pollDelay);
   }
 
   // ---- Opening, closing, focus -----------------------------------------------------------------------------------
@@ -313,6 +315,7 @@ function start(root: HTMLElement): void {
   toOrders.addEventListener("click", () => switchView(true));
   toChat.addEventListener("click", () => switchView(false));
   addEventListener("online", () => isOpen && poll());
+  document.addEventListener("visibilitychange", () => !document.hidden && isOpen && token && poll());
 
   // ---- Sending -----------------------------------------------------------------------------------------------------
   chatForm.addEventListener("submit", async (event) => {

@@ -260,7 +260,7 @@ describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
     await page.close();
   });
 
-  it("greets after the merchant's delay without taking focus, once; 44 px targets; a polite offline message", async () => {
+  it("greets after the merchant's delay without taking focus, once; 44 px targets; polite offline and rate-limit messages", async () => {
     await prisma.shop.update({
       where: { shop: demo.emulator.shop },
       data: { chatGreeting: "Bonjour <b>!</b> Une question ?", staffLastSeenAt: null },
@@ -311,6 +311,18 @@ describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
     await dialog.getByText("You seem to be offline.", { exact: false }).waitFor();
     expect(await page.locator("#kc-msg").inputValue()).toBe("Hello?");
     await fresh.setOffline(false);
+    // A 429 from the limits is worded for the shopper, and the draft is kept.
+    await page.route(`${demo.url}/apps/kindly/chat`, (route) =>
+      route.fulfill({
+        status: 429,
+        headers: { "Content-Type": "application/json", "Retry-After": "30" },
+        body: JSON.stringify({ error: "rate_limited", retryAfterSeconds: 30 }),
+      }),
+    );
+    await dialog.getByRole("button", { name: "Send" }).click();
+    await dialog.getByText("That's a lot of messages at once.", { exact: false }).waitFor();
+    expect(await page.locator("#kc-msg").inputValue()).toBe("Hello?");
+    await page.unroute(`${demo.url}/apps/kindly/chat`);
     await dialog.getByRole("button", { name: "Send" }).click();
     await dialog.locator(".kc-log li.kc-me").getByText("Hello?").waitFor();
     await fresh.close();
