@@ -46,57 +46,68 @@ export interface DashboardData {
 
 const num = (value: unknown) => Number(value ?? 0);
 
-async function recoveryPerDay(shop: string, period: Period) {
+export async function recoveryPerDay(shop: string, period: Period) {
   const flow = await prisma.flow.findUnique({
     where: { shop_trigger: { shop, trigger: RECOVERY_TRIGGER } },
     select: { id: true },
   });
   if (!flow) return period.days.map(({ day }) => ({ day, recovered: 0, revenue: 0 }));
-  // One query: the period's local days as a VALUES table, runs joined by range (exact across DST changes).
-  const days = Prisma.join(period.days.map(({ day, start, end }) => Prisma.sql`(${day}, ${start}, ${end})`));
+  // One range scan of the period's runs (index flowId, createdAt); each run lands on its local day by comparing
+  // with the days' UTC boundaries, so DST days have their 23 or 25 hours.
+  const dayOf = Prisma.join(
+    period.days.map(({ day, end }) => Prisma.sql`WHEN "createdAt" < ${end} THEN ${day}`),
+    " ",
+  );
   const rows = await prisma.$queryRaw<Array<{ day: string; recovered: unknown; revenue: unknown }>>(Prisma.sql`
-    WITH "days"("day", "start", "end") AS (VALUES ${days})
-    SELECT "days"."day" AS "day",
-           COUNT("r"."id") AS "recovered",
-           COALESCE(SUM("r"."convertedRevenue"), 0) AS "revenue"
-      FROM "days"
-      LEFT JOIN "FlowRun" "r"
-        ON "r"."shop" = ${shop} AND "r"."flowId" = ${flow.id} AND "r"."recovered" = true
-       AND "r"."createdAt" >= "days"."start" AND "r"."createdAt" < "days"."end"
-     GROUP BY "days"."day"
-     ORDER BY "days"."day"`);
-  return rows.map((row) => ({ day: row.day, recovered: num(row.recovered), revenue: num(row.revenue) }));
-}
-
-async function messageFigures(shop: string, period: Period): Promise<MessageFigures[]> {
-  const rows = await prisma.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
-    SELECT "m"."channel" AS "channel",
-           COUNT(DISTINCT "m"."id") AS "sent",
-           COUNT(DISTINCT CASE WHEN "m"."status" IN ('SENT', 'DELIVERED') THEN "m"."id" END)
-             - COUNT(DISTINCT CASE WHEN "e"."type" = 'BOUNCE' THEN "m"."id" END) AS "delivered",
-           COUNT(DISTINCT CASE WHEN "e"."type" = 'OPEN' THEN "m"."id" END) AS "humanOpens",
-           COUNT(DISTINCT CASE WHEN "e"."type" = 'CLICK' THEN "m"."id" END) AS "clicks",
-           COUNT(DISTINCT CASE WHEN "e"."type" = 'REPLY' THEN "m"."id" END) AS "replies",
-           COUNT(DISTINCT CASE WHEN "e"."type" = 'UNSUBSCRIBE' THEN "m"."id" END) AS "unsubscribes"
-      FROM "Message" "m"
-      LEFT JOIN "MessageEvent" "e" ON "e"."messageId" = "m"."id"
-     WHERE "m"."shop" = ${shop} AND "m"."sentAt" IS NOT NULL
-       AND "m"."createdAt" >= ${period.from} AND "m"."createdAt" < ${period.to}
-     GROUP BY "m"."channel"
-     ORDER BY "m"."channel"`);
-  return rows.map((row) => ({
-    channel: String(row.channel),
-    sent: num(row.sent),
-    delivered: num(row.delivered),
-    humanOpens: num(row.humanOpens),
-    clicks: num(row.clicks),
-    replies: num(row.replies),
-    unsubscribes: num(row.unsubscribes),
+    SELECT CASE ${dayOf} END AS "day", COUNT(*) AS "recovered", COALESCE(SUM("convertedRevenue"), 0) AS "revenue"
+      FROM "FlowRun"
+     WHERE "flowId" = ${flow.id} AND "shop" = ${shop} AND "recovered" = true
+       AND "createdAt" >= ${period.from} AND "createdAt" < ${period.to}
+     GROUP BY 1`);
+  const byDay = new Map(rows.map((row) => [row.day, row]));
+  return period.days.map(({ day }) => ({
+    day,
+    recovered: num(byDay.get(day)?.recovered),
+    revenue: num(byDay.get(day)?.revenue),
   }));
 }
 
+export async function messageFigures(shop: string, period: Period): Promise<MessageFigures[]> {
+  // Messages sent in the period by channel, then the messages with each kind of event (whenever it happened),
+  // both from one range scan of the period's messages (index shop, createdAt; events by messageId, type).
+  const window = Prisma.sql`"m"."shop" = ${shop} AND "m"."sentAt" IS NOT NULL
+       AND "m"."createdAt" >= ${period.from} AND "m"."createdAt" < ${period.to}`;
+  const [sent, events] = await Promise.all([
+    prisma.$queryRaw<Array<{ channel: string; sent: unknown; accepted: unknown }>>(Prisma.sql`
+      SELECT "m"."channel" AS "channel", COUNT(*) AS "sent",
+             SUM(CASE WHEN "m"."status" IN ('SENT', 'DELIVERED') THEN 1 ELSE 0 END) AS "accepted"
+        FROM "Message" "m"
+       WHERE ${window}
+       GROUP BY "m"."channel"`),
+    prisma.$queryRaw<Array<{ channel: string; type: string; messages: unknown }>>(Prisma.sql`
+      SELECT "m"."channel" AS "channel", "e"."type" AS "type", COUNT(DISTINCT "e"."messageId") AS "messages"
+        FROM "Message" "m"
+        JOIN "MessageEvent" "e" ON "e"."messageId" = "m"."id"
+       WHERE ${window} AND "e"."type" IN ('OPEN', 'CLICK', 'REPLY', 'UNSUBSCRIBE', 'BOUNCE')
+       GROUP BY "m"."channel", "e"."type"`),
+  ]);
+  const having = (channel: string, type: string) =>
+    num(events.find((row) => row.channel === channel && row.type === type)?.messages);
+  return sent
+    .map((row) => ({
+      channel: String(row.channel),
+      sent: num(row.sent),
+      delivered: num(row.accepted) - having(row.channel, "BOUNCE"),
+      humanOpens: having(row.channel, "OPEN"),
+      clicks: having(row.channel, "CLICK"),
+      replies: having(row.channel, "REPLY"),
+      unsubscribes: having(row.channel, "UNSUBSCRIBE"),
+    }))
+    .sort((a, b) => a.channel.localeCompare(b.channel));
+}
+
 /** The median minutes to first response over answered conversations opened in the period (the middle one or two). */
-async function firstResponseMedian(shop: string, period: Period, answered: number): Promise<number | null> {
+export async function firstResponseMedian(shop: string, period: Period, answered: number): Promise<number | null> {
   if (answered === 0) return null;
   const rows = await prisma.$queryRawUnsafe<Array<{ minutes: unknown }>>(
     `SELECT (julianday("firstResponseAt") - julianday("createdAt")) * 1440.0 AS "minutes"

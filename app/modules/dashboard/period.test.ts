@@ -10,7 +10,11 @@ describe("resolvePeriod", () => {
     expect(period).toMatchObject({ key: "7", firstDay: "2026-11-19", lastDay: "2026-11-25" });
     expect(period.from.toISOString()).toBe("2026-11-18T23:00:00.000Z");
     expect(period.to.toISOString()).toBe("2026-11-25T23:00:00.000Z");
-    expect(resolvePeriod(params(""), now, "UTC")).toMatchObject({ key: "30", firstDay: "2026-10-26", lastDay: "2026-11-24" });
+    expect(resolvePeriod(params(""), now, "UTC")).toMatchObject({
+      key: "30",
+      firstDay: "2026-10-26",
+      lastDay: "2026-11-24",
+    });
   });
 
   it("gives the day of a DST change its 25 hours", () => {
