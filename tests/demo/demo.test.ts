@@ -32,7 +32,7 @@ describe("npm run demo", () => {
     expect(session).toMatchObject({
       shop: DEMO_SHOP,
       isOnline: false,
-      scope: "read_customers,write_customers,read_orders,write_discounts",
+      scope: "read_customers,write_customers,read_orders,write_discounts,read_themes",
     });
     expect(session?.accessToken).toBeTruthy();
 
@@ -78,7 +78,9 @@ describe("npm run demo", () => {
       expect(html, path).not.toContain("cdn.shopify.com/shopifycloud/app-bridge.js");
     }
     const settings = await (await get("/app/settings")).text();
-    expect(settings).toContain("Configured, sending from +15005550006");
+    // The demo shop's sinks are wired in: SMS shows as configured, with its sending number in the form.
+    expect(settings).toContain("SMS configured");
+    expect(settings).toContain("+15005550006");
   });
 
   it("renders the storefront preview in English and French with the emulated shop's data", async () => {
