@@ -74,7 +74,8 @@ export async function recoveryPerDay(shop: string, period: Period) {
 
 export async function messageFigures(shop: string, period: Period): Promise<MessageFigures[]> {
   // Messages sent in the period by channel, then the messages with each kind of event (whenever it happened),
-  // both from one range scan of the period's messages (index shop, createdAt; events by messageId, type).
+  // both from one range scan of the period's messages (index shop, createdAt; events by messageId, type). Every
+  // event type is grouped (one index range per message, faster than probing five types); unused ones are ignored.
   const window = Prisma.sql`"m"."shop" = ${shop} AND "m"."sentAt" IS NOT NULL
        AND "m"."createdAt" >= ${period.from} AND "m"."createdAt" < ${period.to}`;
   const [sent, events] = await Promise.all([
@@ -88,7 +89,7 @@ export async function messageFigures(shop: string, period: Period): Promise<Mess
       SELECT "m"."channel" AS "channel", "e"."type" AS "type", COUNT(DISTINCT "e"."messageId") AS "messages"
         FROM "Message" "m"
         JOIN "MessageEvent" "e" ON "e"."messageId" = "m"."id"
-       WHERE ${window} AND "e"."type" IN ('OPEN', 'CLICK', 'REPLY', 'UNSUBSCRIBE', 'BOUNCE')
+       WHERE ${window}
        GROUP BY "m"."channel", "e"."type"`),
   ]);
   const having = (channel: string, type: string) =>
