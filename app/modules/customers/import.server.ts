@@ -337,6 +337,25 @@ const PROFILE_COLUMNS = [
 
 const quoted = (column: string) => Prisma.raw(`"${column}"`);
 
+/**
+ * Rows per INSERT: 128, then the remainder in powers of two. Statement texts come in at most eight shapes per
+ * table, so the driver's prepared-statement cache stays small (one text per row count made memory grow by megabytes
+ * per batch), and no statement nears a driver's parameter limit.
+ */
+const ROWS_PER_STATEMENT = 128;
+function chunked<T>(items: T[]): T[][] {
+  const chunks: T[][] = [];
+  let i = 0;
+  for (let size = ROWS_PER_STATEMENT; size >= 1; size /= 2) {
+    while (items.length - i >= size) {
+      chunks.push(items.slice(i, i + size));
+      i += size;
+      if (size < ROWS_PER_STATEMENT) break;
+    }
+  }
+  return chunks;
+}
+
 /** The last record per id: one multi-row upsert must not touch a row twice (PostgreSQL refuses it). */
 function lastById<T>(records: T[], id: (record: T) => string): T[] {
   return [...new Map(records.map((record) => [id(record), record])).values()];
@@ -372,25 +391,29 @@ export async function upsertBatch(
       (column) =>
         Prisma.sql`${quoted(column)} = CASE WHEN ${newer} THEN "Customer".${quoted(column)} ELSE excluded.${quoted(column)} END`,
     );
-    await tx.$executeRaw`
+    for (const chunk of chunked(rows)) {
+      await tx.$executeRaw`
       INSERT INTO "Customer" ("id", "shop", "shopifyId", ${Prisma.join(PROFILE_COLUMNS.map(quoted))},
                               "ordersCount", "totalSpent", "createdAt", "updatedAt")
-      VALUES ${Prisma.join(rows)}
+      VALUES ${Prisma.join(chunk)}
       ON CONFLICT ("shop", "shopifyId") DO UPDATE SET
         ${Prisma.join(profile)},
         "ordersCount" = excluded."ordersCount",
         "totalSpent" = excluded."totalSpent",
         "updatedAt" = excluded."updatedAt"`;
+    }
   }
   const uniqueOrders = lastById(orders, (o) => o.shopifyId);
   if (uniqueOrders.length === 0) return;
   const inBatch = new Set(uniqueCustomers.map((c) => c.shopifyId));
   const parents = [...new Set(uniqueOrders.map((o) => o.parentId))].filter((id) => !inBatch.has(id));
   if (parents.length > 0) {
-    await tx.$executeRaw`
+    for (const chunk of chunked(parents)) {
+      await tx.$executeRaw`
       INSERT INTO "Customer" ("id", "shop", "shopifyId", "createdAt", "updatedAt")
-      VALUES ${Prisma.join(parents.map((id) => Prisma.sql`(${randomUUID()}, ${shop}, ${id}, ${now}, ${now})`))}
+      VALUES ${Prisma.join(chunk.map((id) => Prisma.sql`(${randomUUID()}, ${shop}, ${id}, ${now}, ${now})`))}
       ON CONFLICT ("shop", "shopifyId") DO NOTHING`;
+    }
   }
   const rows = uniqueOrders.map(
     (o) =>
@@ -398,10 +421,11 @@ export async function upsertBatch(
         (SELECT "id" FROM "Customer" WHERE "shop" = ${shop} AND "shopifyId" = ${o.parentId}),
         ${o.currencyCode}, ${o.totalPrice}, ${o.financialStatus}, ${o.processedAt}, ${o.cancelledAt}, ${now}, ${now})`,
   );
-  await tx.$executeRaw`
+  for (const chunk of chunked(rows)) {
+    await tx.$executeRaw`
     INSERT INTO "Order" ("id", "shop", "shopifyId", "name", "customerId", "currencyCode", "totalPrice",
                          "financialStatus", "processedAt", "cancelledAt", "createdAt", "updatedAt")
-    VALUES ${Prisma.join(rows)}
+    VALUES ${Prisma.join(chunk)}
     ON CONFLICT ("shop", "shopifyId") DO UPDATE SET
       "name" = excluded."name",
       "customerId" = excluded."customerId",
@@ -411,22 +435,33 @@ export async function upsertBatch(
       "processedAt" = excluded."processedAt",
       "cancelledAt" = excluded."cancelledAt",
       "updatedAt" = excluded."updatedAt"`;
+  }
 }
 
 /**
  * First and last order dates from the stored orders (cancelled ones do not count), for the whole shop or some of
- * its customers: one statement in the database, whatever the number of customers.
+ * its customers: two statements whatever the number of customers. One GROUP BY pass over the shop's orders (index
+ * Order(shop, customerId)); a correlated MIN per customer would let SQLite pick Order(shop, processedAt) and scan
+ * every order of the shop for each customer.
  */
 export async function refreshOrderDates(db: Tx | typeof prisma, shop: string, customerIds?: string[]): Promise<void> {
   if (customerIds && customerIds.length === 0) return;
-  const only = customerIds ? Prisma.sql` AND "id" IN (${Prisma.join(customerIds)})` : Prisma.empty;
-  await db.$executeRaw`
-    UPDATE "Customer"
-       SET "firstOrderAt" = (SELECT MIN(o."processedAt") FROM "Order" o
-                              WHERE o."customerId" = "Customer"."id" AND o."cancelledAt" IS NULL),
-           "lastOrderAt" = (SELECT MAX(o."processedAt") FROM "Order" o
-                             WHERE o."customerId" = "Customer"."id" AND o."cancelledAt" IS NULL)
-     WHERE "shop" = ${shop}${only}`;
+  const onlyCustomers = customerIds ? Prisma.sql` AND "id" IN (${Prisma.join(customerIds)})` : Prisma.empty;
+  const onlyOrders = customerIds ? Prisma.sql` AND "customerId" IN (${Prisma.join(customerIds)})` : Prisma.empty;
+  const statements = async (tx: Tx) => {
+    await tx.$executeRaw`
+      UPDATE "Customer" SET "firstOrderAt" = NULL, "lastOrderAt" = NULL
+       WHERE "shop" = ${shop} AND "firstOrderAt" IS NOT NULL${onlyCustomers}`;
+    await tx.$executeRaw`
+      UPDATE "Customer" SET "firstOrderAt" = d."firstAt", "lastOrderAt" = d."lastAt"
+        FROM (SELECT "customerId", MIN("processedAt") AS "firstAt", MAX("processedAt") AS "lastAt"
+                FROM "Order"
+               WHERE "shop" = ${shop} AND "customerId" IS NOT NULL AND "cancelledAt" IS NULL${onlyOrders}
+               GROUP BY "customerId") AS d
+       WHERE "Customer"."shop" = ${shop} AND "Customer"."id" = d."customerId"`;
+  };
+  if ("$transaction" in db) await db.$transaction(statements, { timeout: 120_000 });
+  else await statements(db);
 }
 
 async function finishImport(jobId: string, shop: string, owner: string): Promise<void> {
