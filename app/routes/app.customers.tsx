@@ -11,6 +11,7 @@ import {
   DataTable,
   EmptyState,
   FormLayout,
+  InlineGrid,
   InlineStack,
   Layout,
   Page,
@@ -348,8 +349,8 @@ export default function CustomersPage() {
             </Card>
           </BlockStack>
         </Layout.Section>
-        <Layout.Section variant="oneThird">
-          <BlockStack gap="400">
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, md: 2 }} gap="400" alignItems="start">
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">
@@ -373,7 +374,7 @@ export default function CustomersPage() {
               </BlockStack>
             </Card>
             <SettingsCard settings={page.settings} fetcher={settingsFetcher} />
-          </BlockStack>
+          </InlineGrid>
         </Layout.Section>
       </Layout>
     </Page>
