@@ -8,7 +8,7 @@
  *   baseline  node:readline over the file + JSON.parse of every line (the least any importer must do)
  *   parse     Kindly's stream reader (readLineBatches) + parseBulkLine (validation, exact money strings) + grouping
  *             orders under their customer by __parentId (CustomerGrouper): "parsed and grouped"
- *   db        the full import path on the first --db-lines lines: the same reader, 500-line batches upserted into a
+ *   db        the full import path on the first --db-lines lines: the same reader, batches upserted into a
  *             fresh SQLite database with the job's progress in each transaction, then order dates (advanceCustomerImports)
  * Targets (issue 6): parsed and grouped >= 100,000 lines/s with peak RSS < 200 MB. The file goes to the OS temp
  * directory, never the repository.
@@ -186,7 +186,13 @@ async function databaseImport(file: string, limit: number): Promise<PhaseResult>
   if (done.status !== "COMPLETED") throw new Error(`import ended ${done.status}: ${done.lastError}`);
   const [customers, orders] = await Promise.all([prisma.customer.count(), prisma.order.count()]);
   await prisma.$disconnect();
-  return { phase: "db", lines: done.linesProcessed, ms, maxRssMb: peakRssMb(), detail: { customers, orders } };
+  return {
+    phase: "db",
+    lines: done.linesProcessed,
+    ms,
+    maxRssMb: peakRssMb(),
+    detail: { customers, orders, batch: IMPORT_BATCH_LINES },
+  };
 }
 
 if (phase) {
@@ -246,7 +252,8 @@ if (ours.detail.customers !== generated.customers || ours.detail.orders !== gene
 if (DB_LINES > 0) {
   const db = runPhase("db");
   console.log(
-    `full import into SQLite (${db.lines.toLocaleString("en")} lines, 500-line transactions): ${fmt(rate(db), 0)} lines/s, ` +
+    `full import into SQLite (${db.lines.toLocaleString("en")} lines, ${db.detail.batch}-line transactions): ` +
+      `${fmt(rate(db), 0)} lines/s, ` +
       `${fmt(db.ms / 1000, 2)} s, peak RSS ${fmt(db.maxRssMb, 0)} MB (${db.detail.customers} customers, ${db.detail.orders} orders)`,
   );
 }

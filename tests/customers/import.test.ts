@@ -6,7 +6,6 @@ import { runDueWorkUntilIdle } from "~/jobs/worker.server";
 import {
   advanceCustomerImports,
   defaultImportDependencies,
-  IMPORT_BATCH_LINES,
   IMPORT_LEASE_MS,
   IMPORT_RETRY_MS,
   readImportErrors,
@@ -20,6 +19,8 @@ import { clearCustomers, customerSnapshot, startCustomersBench, cents, type Cust
  */
 
 let bench: CustomersBench;
+/** Small batches, so the emulated shop's ~3,500 lines make several and a crash can fall between them. */
+const BATCH = 500;
 
 beforeAll(async () => {
   bench = await startCustomersBench();
@@ -63,7 +64,7 @@ describe("customer import", () => {
       linesProcessed: store.customers.length + storeOrders.length,
       objectCount: store.customers.length + storeOrders.length,
     });
-    expect(job.linesProcessed).toBeGreaterThan(3 * IMPORT_BATCH_LINES);
+    expect(job.linesProcessed).toBeGreaterThan(3 * BATCH);
 
     const customers = await prisma.customer.findMany({ where: { shop: bench.shop } });
     expect(customers).toHaveLength(store.customers.length);
@@ -123,23 +124,29 @@ describe("customer import", () => {
     await processQueuedWebhooks({ now: bench.clock.now(), workerId: "test" });
     const crashing = {
       ...defaultImportDependencies,
+      batchLines: BATCH,
       afterBatch: (batch: number) => {
         if (batch === 3) throw new Error("worker crashed after batch 3");
       },
     };
     expect(await advanceCustomerImports({ now: bench.clock.now(), workerId: "w1" }, crashing)).toBe(1);
     let job = await prisma.importJob.findUniqueOrThrow({ where: { id: jobId } });
-    expect(job).toMatchObject({ status: "DOWNLOADING", linesProcessed: 3 * IMPORT_BATCH_LINES, leaseOwner: null });
+    expect(job).toMatchObject({ status: "DOWNLOADING", linesProcessed: 3 * BATCH, leaseOwner: null });
     expect(job.lastError).toMatch(/crashed after batch 3/);
     expect(await prisma.customer.count({ where: { shop: bench.shop } })).toBeGreaterThan(0);
 
     // A second crash that leaves the lease held (the process died): nobody touches the job until the lease expires.
     bench.clock.advance(IMPORT_RETRY_MS);
-    const dying = { ...defaultImportDependencies, afterBatch: () => new Promise<void>(() => undefined) };
+    // Other batch sizes on each attempt: resuming must skip exactly the committed lines, mid-batch too.
+    const dying = {
+      ...defaultImportDependencies,
+      batchLines: 700,
+      afterBatch: () => new Promise<void>(() => undefined),
+    };
     void advanceCustomerImports({ now: bench.clock.now(), workerId: "w2" }, dying);
     await expect
       .poll(async () => (await prisma.importJob.findUnique({ where: { id: jobId } }))?.linesProcessed)
-      .toBe(4 * IMPORT_BATCH_LINES);
+      .toBe(2100);
     expect(await advanceCustomerImports({ now: bench.clock.now(), workerId: "w3" })).toBe(0);
 
     bench.clock.advance(IMPORT_LEASE_MS + 1);
