@@ -159,7 +159,8 @@ async function databaseImport(file: string, limit: number): Promise<PhaseResult>
   process.env.SHOPIFY_APP_URL = "https://kindly.bench";
   const { default: prisma } = await import("../app/db.server");
   const { prepareDatabase } = await import("../app/db.server");
-  const { advanceCustomerImports, defaultImportDependencies } = await import("../app/modules/customers/import.server");
+  const { advanceCustomerImports, defaultImportDependencies, IMPORT_BATCH_LINES } =
+    await import("../app/modules/customers/import.server");
   await prepareDatabase();
   const shop = "bench-shop.myshopify.com";
   await prisma.shop.create({ data: { shop } });
