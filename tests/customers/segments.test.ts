@@ -79,7 +79,7 @@ describe("segments for the whole shop", () => {
   it("a shop too small for the models gets the labelled fallback, with finite estimates", async () => {
     const shop = "tiny-shop.myshopify.com";
     await createShop(shop, { ianaTimezone: "America/New_York" });
-    const now = new Date("2026-11-24T12:00:00Z");
+    const now = new Date("2026-11-26T12:00:00Z");
     for (let i = 0; i < 6; i++) {
       const customer = await prisma.customer.create({
         data: {
