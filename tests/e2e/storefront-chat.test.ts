@@ -124,6 +124,9 @@ describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
     expect(requests.some((url) => url.endsWith("/assets/chat.js"))).toBe(true);
     expect(await page.getAttribute(".kindly-chat__launcher", "aria-expanded")).toBe("true");
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("kc-msg");
+    expect(await page.locator("#kindly-chat-panel").evaluate((panel) => getComputedStyle(panel).animationName)).toBe(
+      "kc-in",
+    );
     // Nobody has the inbox open: the email is asked for.
     await dialog.getByText("Nous sommes absents pour le moment", { exact: false }).waitFor();
 
@@ -260,12 +263,13 @@ describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
     await page.close();
   });
 
-  it("greets after the merchant's delay without taking focus, once; 44 px targets; polite offline and rate-limit messages", async () => {
+  it("greets after the merchant's delay without taking focus, once; reduced motion; 44 px targets; polite offline and rate-limit messages", async () => {
     await prisma.shop.update({
       where: { shop: demo.emulator.shop },
       data: { chatGreeting: "Bonjour <b>!</b> Une question ?", staffLastSeenAt: null },
     });
-    const fresh = await browser.newContext();
+    // A shopper who asked for less motion: the panel appears without animation (and boxes measure exactly).
+    const fresh = await browser.newContext({ reducedMotion: "reduce" });
     const page = await fresh.newPage();
     page.setDefaultTimeout(8_000);
     const requests: string[] = [];
@@ -295,6 +299,9 @@ describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
     await page.locator(".kindly-chat__launcher").click();
     const dialog = page.getByRole("dialog");
     await dialog.waitFor();
+    expect(await page.locator("#kindly-chat-panel").evaluate((panel) => getComputedStyle(panel).animationName)).toBe(
+      "none",
+    );
     const launcherBox = await page.locator(".kindly-chat__launcher").boundingBox();
     expect(launcherBox!.height).toBeGreaterThanOrEqual(44);
     for (const control of await dialog.locator("button:visible, input:visible, textarea:visible").all()) {
