@@ -247,13 +247,16 @@ function start(root: HTMLElement): void {
   }
 
   // ---- Opening, closing, focus -----------------------------------------------------------------------------------
+  // The panel's stylesheet, fetched with this script (on intent); the panel shows only once it applies.
+  const styled = new Promise((resolve) => {
+    const sheet = h("link", { rel: "stylesheet", href: data.css });
+    sheet.onload = sheet.onerror = resolve;
+    document.head.append(sheet);
+  });
+
   function load() {
     ready ??= Promise.all([
-      new Promise((resolve) => {
-        const sheet = h("link", { rel: "stylesheet", href: data.css });
-        sheet.onload = sheet.onerror = resolve;
-        document.head.append(sheet);
-      }),
+      styled,
       call<PollAnswer>("chat/messages", { token, since: null })
         .then((answer) => {
           showContactFields(!apply(answer).online);
@@ -272,6 +275,8 @@ function start(root: HTMLElement): void {
     if (isOpen) return;
     isOpen = true;
     greeting?.remove();
+    await styled;
+    if (!isOpen) return;
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
     message.focus();
