@@ -81,11 +81,17 @@ async function findConversation(
     });
     if (answered) return answered.conversation;
   }
-  const who = [
-    ...(contact.email ? [{ contactEmail: contact.email }] : []),
-    ...(contact.phone ? [{ contactPhone: contact.phone }] : []),
-    ...(input.from.visitorId ? [{ visitorId: input.from.visitorId }] : []),
-  ];
+  // A chat belongs to the browser that holds its signed visitor token: an email typed in a chat proves nothing
+  // (anyone can type anyone's), so chats never join another conversation by contact details.
+  const who =
+    input.channel === "CHAT"
+      ? input.from.visitorId
+        ? [{ visitorId: input.from.visitorId }]
+        : []
+      : [
+          ...(contact.email ? [{ contactEmail: contact.email }] : []),
+          ...(contact.phone ? [{ contactPhone: contact.phone }] : []),
+        ];
   if (who.length === 0) return null;
   const where = { shop: input.shop, channel: input.channel, OR: who };
   // The conversation still in progress wins; otherwise the most recent closed one is reopened, so the person who
