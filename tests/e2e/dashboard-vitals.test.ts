@@ -1,27 +1,14 @@
-import fs from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemo, type DemoHandle } from "../../server/demo-runtime";
+import { HAS_CHROMIUM, browserSuite, launchChromium } from "../support/browser";
 
 /**
  * The dashboard of the seeded demo shop in headless Chromium, on the production build: largest contentful paint
  * and cumulative layout shift measured in the page with PerformanceObserver (the web-vitals definitions), through
  * the charts arriving after hydration, with no console error.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
-const SUITE = HAS_CHROMIUM
-  ? "dashboard web vitals in headless Chromium"
-  : `SKIPPED: NO BROWSER AT ${CHROMIUM} (apt-get install -y chromium) - dashboard web vitals`;
-const LAUNCH_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+const SUITE = browserSuite("dashboard web vitals in headless Chromium");
 
 const OBSERVE = `
   window.__vitals = { lcp: 0, cls: 0 };
@@ -39,7 +26,7 @@ let browser: Browser;
 describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
   beforeAll(async () => {
     demo = await startDemo({ port: 0, databaseUrl: process.env.DATABASE_URL, build: "never", logLevel: "silent" });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+    browser = await launchChromium();
     // The merchant has answered the setup questions, so the guide shows its checklist above the figures.
     const answered = await fetch(`${demo.url}/app?index`, {
       method: "POST",

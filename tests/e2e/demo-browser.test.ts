@@ -1,7 +1,7 @@
-import fs from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemo, type DemoHandle } from "../../server/demo-runtime";
+import { CHROMIUM, HAS_CHROMIUM, browserSuite, launchChromium } from "../support/browser";
 
 /**
  * The demo in a real browser (Debian's Chromium driven by playwright-core): pages render, hydrate where they
@@ -9,21 +9,7 @@ import { startDemo, type DemoHandle } from "../../server/demo-runtime";
  * test uses /usr/bin/chromium and says loudly when it is missing instead of passing silently.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
-const SUITE = HAS_CHROMIUM
-  ? "demo in headless Chromium"
-  : `SKIPPED: NO BROWSER AT ${CHROMIUM} (install it: apt-get update && apt-get install -y chromium) - demo in headless Chromium`;
-
-const LAUNCH_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+const SUITE = browserSuite("demo in headless Chromium");
 
 let demo: DemoHandle;
 let browser: Browser;
@@ -58,7 +44,7 @@ async function visit(
 describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
   beforeAll(async () => {
     demo = await startDemo({ port: 0, databaseUrl: process.env.DATABASE_URL, build: "never", logLevel: "silent" });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
-import fs from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemo, type DemoHandle } from "../../server/demo-runtime";
+import { CHROMIUM, HAS_CHROMIUM, browserSuite, launchChromium } from "../support/browser";
 
 /**
  * The inbox in the demo, in headless Chromium: open a seeded conversation, keep a draft across a reload, see a new
@@ -9,18 +9,7 @@ import { startDemo, type DemoHandle } from "../../server/demo-runtime";
  * email is opened too: nothing in it runs. Uses /usr/bin/chromium and says loudly when it is missing.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
-const SUITE = HAS_CHROMIUM
-  ? "inbox in headless Chromium"
-  : `SKIPPED: NO BROWSER AT ${CHROMIUM} (install it: apt-get update && apt-get install -y chromium) - inbox in headless Chromium`;
-const LAUNCH_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--no-first-run",
-];
+const SUITE = browserSuite("inbox in headless Chromium");
 const DEMO_SHOP = "kindly-demo.myshopify.com";
 
 let demo: DemoHandle;
@@ -47,7 +36,7 @@ function watch(page: Page) {
 describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
   beforeAll(async () => {
     demo = await startDemo({ port: 0, databaseUrl: process.env.DATABASE_URL, build: "never", logLevel: "silent" });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,11 +1,12 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import { chromium, type Browser, type BrowserContext, type Page, type Request as PwRequest } from "playwright-core";
+import { type Browser, type BrowserContext, type Page, type Request as PwRequest } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { requestCsat } from "~/modules/inbox/actions.server";
 import { buildPublishedFaq, FAQ_METAFIELD } from "~/modules/storefront/faq";
 import { startDemo, type DemoHandle } from "../../server/demo-runtime";
+import { CHROMIUM, HAS_CHROMIUM, browserSuite, launchChromium } from "../support/browser";
 
 /**
  * The support chat on the demo storefront preview, in headless Chromium, as a shopper using only the keyboard:
@@ -14,20 +15,7 @@ import { startDemo, type DemoHandle } from "../../server/demo-runtime";
  * and email; axe-core finds no serious or critical violation with the panel open.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
-const SUITE = HAS_CHROMIUM
-  ? "storefront chat in headless Chromium"
-  : `SKIPPED: NO BROWSER AT ${CHROMIUM} (install it: apt-get update && apt-get install -y chromium) - storefront chat`;
-const LAUNCH_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+const SUITE = browserSuite("storefront chat");
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const KINDLY_REQUEST = /\/assets\/chat\.(js|css)|\/apps\/kindly\//;
@@ -96,7 +84,7 @@ describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
     );
     const { store } = demo.emulator;
     store.setMetafields([{ ownerId: store.shop.appInstallationId, ...FAQ_METAFIELD, value: JSON.stringify(faq) }]);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+    browser = await launchChromium();
     shopper = await browser.newContext();
   });
 
