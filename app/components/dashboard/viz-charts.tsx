@@ -14,6 +14,7 @@ export function RecoveredRevenueChart({
     <PolarisVizProvider>
       <LineChart
         theme="Light"
+        showLegend={false}
         data={[{ name: "Recovered revenue", data: perDay.map((point) => ({ key: point.day, value: point.revenue })) }]}
         yAxisOptions={{ labelFormatter: (value) => money.format(Number(value ?? 0)) }}
         xAxisOptions={{ labelFormatter: (value) => String(value ?? "").slice(5) }}
@@ -27,6 +28,7 @@ export function FirstResponseChart({ buckets }: { buckets: Record<string, number
     <PolarisVizProvider>
       <BarChart
         theme="Light"
+        showLegend={false}
         data={[
           {
             name: "Conversations",
