@@ -1,6 +1,6 @@
-import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import { PrismaClient } from "~/generated/prisma/client";
 import { getEnv } from "~/env.server";
+import { SingleConnectionLibSQL } from "~/db-libsql.server";
 
 /**
  * One Prisma client per process. SQLite through libsql is the embedded default (`DATABASE_URL=file:...`).
@@ -13,7 +13,7 @@ declare global {
 
 export function createPrismaClient(databaseUrl: string): PrismaClient {
   if (databaseUrl.startsWith("file:")) {
-    return new PrismaClient({ adapter: new PrismaLibSQL({ url: databaseUrl }) });
+    return new PrismaClient({ adapter: new SingleConnectionLibSQL({ url: databaseUrl }) });
   }
   throw new Error(
     `DATABASE_URL: only SQLite (file:...) is wired up so far; PostgreSQL support lands with the production-scale work.`,
