@@ -44,6 +44,11 @@ await db.executeMultiple(`
   ${seq(150_000)} INSERT INTO "MessageEvent" ("id", "shop", "messageId", "type", "at")
     SELECT 'e' || n, '${SHOP}', 'm' || (1 + abs(random()) % 200000),
            CASE n % 6 WHEN 0 THEN 'OPEN' WHEN 1 THEN 'MACHINE_OPEN' WHEN 2 THEN 'CLICK' WHEN 3 THEN 'REPLY' WHEN 4 THEN 'UNSUBSCRIBE' ELSE 'OPEN' END, ${now} FROM seq;
+  UPDATE "Message" SET
+    "openedAt" = (SELECT MIN("at") FROM "MessageEvent" WHERE "messageId" = "Message"."id" AND "type" = 'OPEN'),
+    "clickedAt" = (SELECT MIN("at") FROM "MessageEvent" WHERE "messageId" = "Message"."id" AND "type" = 'CLICK'),
+    "repliedAt" = (SELECT MIN("at") FROM "MessageEvent" WHERE "messageId" = "Message"."id" AND "type" = 'REPLY'),
+    "unsubscribedAt" = (SELECT MIN("at") FROM "MessageEvent" WHERE "messageId" = "Message"."id" AND "type" = 'UNSUBSCRIBE');
   ${seq(20_000)} INSERT INTO "Conversation" ("id", "shop", "channel", "status", "lastMessageAt", "createdAt", "firstResponseAt", "csatScore", "updatedAt")
     SELECT 'v' || n, '${SHOP}', 'EMAIL', 'CLOSED', ${now}, ${ago(120)}, NULL, CASE WHEN n % 3 = 0 THEN 1 + n % 5 END, ${now} FROM seq;
   UPDATE "Conversation" SET "firstResponseAt" = strftime('%Y-%m-%dT%H:%M:%S.000+00:00', julianday("createdAt") + (abs(random()) % 2000) / 1440.0) WHERE abs(random()) % 5 > 0;

@@ -3,6 +3,7 @@ import prisma from "~/db.server";
 import { ensureRecoveryFlow } from "~/modules/recovery/flow.server";
 import { loadDashboard, type DashboardData } from "~/modules/dashboard/dashboard.server";
 import { resolvePeriod } from "~/modules/dashboard/period";
+import { recordMessageEvent } from "~/modules/messaging/message-events.server";
 import { createShop } from "../support/factories";
 
 /**
@@ -111,8 +112,11 @@ beforeAll(async () => {
       },
     });
     for (const type of events) {
-      await prisma.messageEvent.create({
-        data: { shop: SHOP, messageId: message.id, type, at: new Date(createdAt.getTime() + HOUR) },
+      await recordMessageEvent(prisma, {
+        shop: SHOP,
+        messageId: message.id,
+        type,
+        at: new Date(createdAt.getTime() + HOUR),
       });
     }
   }

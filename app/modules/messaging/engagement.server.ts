@@ -1,4 +1,5 @@
 import { isbot } from "isbot";
+import { recordMessageEvent } from "~/modules/messaging/message-events.server";
 import type prisma from "~/db.server";
 import { getLogger } from "~/logger.server";
 import { isAllowedRedirect, shopHosts } from "~/modules/messaging/links";
@@ -122,8 +123,12 @@ async function recordCapped(
 ): Promise<boolean> {
   const count = await db.messageEvent.count({ where: { messageId: message.id, type } });
   if (count >= MAX_EVENTS_PER_KIND) return false;
-  await db.messageEvent.create({
-    data: { shop: message.shop, messageId: message.id, type, at, detailJson: detail ? JSON.stringify(detail) : null },
+  await recordMessageEvent(db, {
+    shop: message.shop,
+    messageId: message.id,
+    type,
+    at,
+    detailJson: detail ? JSON.stringify(detail) : null,
   });
   return true;
 }
@@ -289,8 +294,12 @@ export async function unsubscribeMessage(
       select: { id: true },
     });
     if (!already) {
-      await tx.messageEvent.create({
-        data: { shop: message.shop, messageId, type: "UNSUBSCRIBE", at: now, detailJson: JSON.stringify({ source }) },
+      await recordMessageEvent(tx, {
+        shop: message.shop,
+        messageId,
+        type: "UNSUBSCRIBE",
+        at: now,
+        detailJson: JSON.stringify({ source }),
       });
     }
     await stopRunForMessage(tx, messageId, "UNSUBSCRIBED", now);

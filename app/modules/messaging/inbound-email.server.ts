@@ -1,4 +1,5 @@
 import { simpleParser, type AddressObject, type ParsedMail } from "mailparser";
+import { recordMessageEvent } from "~/modules/messaging/message-events.server";
 import type prisma from "~/db.server";
 import { getEnv } from "~/env.server";
 import { getLogger } from "~/logger.server";
@@ -255,17 +256,15 @@ export async function receiveInboundEmail(db: Db, raw: Buffer | string, now: Dat
   if (await isDuplicate(db, found.shop, parsed.messageId)) return { result: "DUPLICATE", messageId: found.id };
   const run = found.scheduled?.run ?? null;
   const conversationId = await db.$transaction(async (tx) => {
-    await tx.messageEvent.create({
-      data: {
-        shop: found.shop,
-        messageId: found.id,
-        type: "REPLY",
-        at: now,
-        detailJson: JSON.stringify({
-          channel: "EMAIL",
-          matchedBy: tokens.some((t) => t.kind === "reply") ? "TOKEN" : "THREAD",
-        }),
-      },
+    await recordMessageEvent(tx, {
+      shop: found.shop,
+      messageId: found.id,
+      type: "REPLY",
+      at: now,
+      detailJson: JSON.stringify({
+        channel: "EMAIL",
+        matchedBy: tokens.some((t) => t.kind === "reply") ? "TOKEN" : "THREAD",
+      }),
     });
     await stopRunForMessage(tx, found.id, "REPLIED", now);
     const recorded = await recordInboundMessage(tx, {

@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { recordMessageEvent } from "~/modules/messaging/message-events.server";
 import type prisma from "~/db.server";
 import { getLogger } from "~/logger.server";
 import { recordSmsCsatDigit } from "~/modules/inbox/csat.server";
@@ -191,14 +192,12 @@ export async function receiveInboundSms(db: Db, request: InboundSmsRequest): Pro
           })
         : null;
       if (lastSent && !recorded) {
-        await tx.messageEvent.create({
-          data: {
-            shop: shop.shop,
-            messageId: lastSent.id,
-            type: "UNSUBSCRIBE",
-            at: request.now,
-            detailJson: JSON.stringify({ source: "SMS_STOP" }),
-          },
+        await recordMessageEvent(tx, {
+          shop: shop.shop,
+          messageId: lastSent.id,
+          type: "UNSUBSCRIBE",
+          at: request.now,
+          detailJson: JSON.stringify({ source: "SMS_STOP" }),
         });
       }
     });
@@ -229,14 +228,12 @@ export async function receiveInboundSms(db: Db, request: InboundSmsRequest): Pro
   const run = lastSent?.scheduled?.run ?? null;
   const conversationId = await db.$transaction(async (tx) => {
     if (lastSent) {
-      await tx.messageEvent.create({
-        data: {
-          shop: shop.shop,
-          messageId: lastSent.id,
-          type: "REPLY",
-          at: request.now,
-          detailJson: JSON.stringify({ channel: "SMS" }),
-        },
+      await recordMessageEvent(tx, {
+        shop: shop.shop,
+        messageId: lastSent.id,
+        type: "REPLY",
+        at: request.now,
+        detailJson: JSON.stringify({ channel: "SMS" }),
       });
       await stopRunForMessage(tx, lastSent.id, "REPLIED", request.now);
     }

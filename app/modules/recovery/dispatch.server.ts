@@ -392,7 +392,18 @@ async function sendAll(batch: ToSend[], now: Date): Promise<void> {
   const workers = Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, async () => {
     while (cursor < queue.length) {
       const { item, locale, variables, record } = queue[cursor++];
-      const message = { ...record, conversationId: null, fromAddress: null, status: "QUEUED", sentAt: null };
+      const message = {
+        ...record,
+        conversationId: null,
+        fromAddress: null,
+        status: "QUEUED",
+        sentAt: null,
+        openedAt: null,
+        clickedAt: null,
+        repliedAt: null,
+        unsubscribedAt: null,
+        bouncedAt: null,
+      };
       try {
         const result =
           item.row.channel === "EMAIL"
