@@ -4,6 +4,7 @@ import { ensureRecoveryFlow } from "~/modules/recovery/flow.server";
 import { loadDashboard, type DashboardData } from "~/modules/dashboard/dashboard.server";
 import { resolvePeriod } from "~/modules/dashboard/period";
 import { recordMessageEvent } from "~/modules/messaging/message-events.server";
+import { incrementalLift } from "~/modules/recovery/lift";
 import { createShop } from "../support/factories";
 
 /**
@@ -179,6 +180,18 @@ describe("dashboard figures over local days (Europe/Paris)", () => {
       return { day, recovered: onDay.length, revenue: round2(onDay.reduce((sum, run) => sum + run.revenue, 0)) };
     });
     expect(dashboard.recovery.perDay.map((row) => ({ ...row, revenue: round2(row.revenue) }))).toEqual(perDay);
+    // Incremental revenue against the holdout, from the same per-group moments computed here.
+    const moments = (group: SeededRun[]) => ({
+      count: group.length,
+      sum: group.reduce((sum, run) => sum + run.revenue, 0),
+      sumOfSquares: group.reduce((sum, run) => sum + run.revenue * run.revenue, 0),
+    });
+    const lift = incrementalLift(
+      moments(inside.filter((run) => !run.holdout)),
+      moments(inside.filter((run) => run.holdout)),
+    );
+    expect(dashboard.recovery.lift?.incrementalRevenue).toBeCloseTo(lift!.incrementalRevenue, 6);
+    expect(dashboard.recovery.lift?.interval95[0]).toBeCloseTo(lift!.interval95[0], 6);
     // The edges really are on both sides: some seeded runs fall outside by local time but inside by UTC date.
     expect(runs.some((run) => !inPeriod(run.createdAt) && run.createdAt.toISOString().startsWith("2026-11-24"))).toBe(
       true,

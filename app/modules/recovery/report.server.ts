@@ -40,15 +40,26 @@ export async function recoveryReport(shop: string, from: Date, to: Date): Promis
   };
   if (!flow) return empty;
   const inPeriod = { shop, flowId: flow.id, createdAt: { gte: from, lt: to } };
-  const [treated, holdout, contacted, recoveredAgg, byStep, moments] = await Promise.all([
-    prisma.flowRun.count({ where: { ...inPeriod, holdout: false } }),
-    prisma.flowRun.count({ where: { ...inPeriod, holdout: true } }),
-    prisma.flowRun.count({ where: { ...inPeriod, holdout: false, scheduled: { some: { state: "SENT" } } } }),
-    prisma.flowRun.aggregate({
-      where: { ...inPeriod, recovered: true },
-      _count: { _all: true },
-      _sum: { convertedRevenue: true },
-    }),
+  // One pass over the period's runs (index flowId, createdAt) for every count and the lift's moments; the
+  // breakdown by step reads only the recovered ones.
+  const [totals, byStep] = await Promise.all([
+    prisma.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
+      SELECT SUM(CASE WHEN "holdout" THEN 0 ELSE 1 END) AS "treated",
+             SUM(CASE WHEN "holdout" THEN 1 ELSE 0 END) AS "holdout",
+             SUM(CASE WHEN NOT "holdout" AND EXISTS (
+                   SELECT 1 FROM "ScheduledMessage" "s" WHERE "s"."runId" = "r"."id" AND "s"."state" = 'SENT'
+                 ) THEN 1 ELSE 0 END) AS "contacted",
+             SUM(CASE WHEN "recovered" THEN 1 ELSE 0 END) AS "recovered",
+             COALESCE(SUM(CASE WHEN "recovered" THEN "convertedRevenue" END), 0) AS "recoveredRevenue",
+             COALESCE(SUM(CASE WHEN "holdout" THEN 0 ELSE COALESCE("convertedRevenue", 0) END), 0) AS "treatedSum",
+             COALESCE(SUM(CASE WHEN "holdout" THEN 0
+                               ELSE COALESCE("convertedRevenue", 0) * COALESCE("convertedRevenue", 0) END), 0) AS "treatedSs",
+             COALESCE(SUM(CASE WHEN "holdout" THEN COALESCE("convertedRevenue", 0) ELSE 0 END), 0) AS "holdoutSum",
+             COALESCE(SUM(CASE WHEN "holdout"
+                               THEN COALESCE("convertedRevenue", 0) * COALESCE("convertedRevenue", 0) ELSE 0 END), 0) AS "holdoutSs"
+        FROM "FlowRun" "r"
+       WHERE "r"."flowId" = ${flow.id} AND "r"."shop" = ${shop}
+         AND "r"."createdAt" >= ${from} AND "r"."createdAt" < ${to}`),
     prisma.flowRun.groupBy({
       by: ["attributedStep", "attributedChannel"],
       where: { ...inPeriod, recovered: true },
@@ -56,26 +67,24 @@ export async function recoveryReport(shop: string, from: Date, to: Date): Promis
       _sum: { convertedRevenue: true },
       orderBy: { attributedStep: "asc" },
     }),
-    prisma.$queryRaw<Array<{ holdout: unknown; n: unknown; s: unknown; ss: unknown }>>(Prisma.sql`
-      SELECT "holdout" AS holdout, COUNT(*) AS n,
-             COALESCE(SUM(COALESCE("convertedRevenue", 0)), 0) AS s,
-             COALESCE(SUM(COALESCE("convertedRevenue", 0) * COALESCE("convertedRevenue", 0)), 0) AS ss
-        FROM "FlowRun"
-       WHERE "shop" = ${shop} AND "flowId" = ${flow.id} AND "createdAt" >= ${from} AND "createdAt" < ${to}
-       GROUP BY "holdout"`),
   ]);
-  const group = (isHoldout: boolean): GroupMoments => {
-    const row = moments.find((entry) => Boolean(Number(entry.holdout)) === isHoldout || entry.holdout === isHoldout);
-    return { count: Number(row?.n ?? 0), sum: Number(row?.s ?? 0), sumOfSquares: Number(row?.ss ?? 0) };
-  };
-  const recovered = recoveredAgg._count._all;
+  const row = totals[0] ?? {};
+  const value = (key: string) => Number(row[key] ?? 0);
+  const treated = value("treated");
+  const holdout = value("holdout");
+  const contacted = value("contacted");
+  const recovered = value("recovered");
+  const group = (isHoldout: boolean): GroupMoments =>
+    isHoldout
+      ? { count: holdout, sum: value("holdoutSum"), sumOfSquares: value("holdoutSs") }
+      : { count: treated, sum: value("treatedSum"), sumOfSquares: value("treatedSs") };
   return {
     ...empty,
     checkoutsInFlow: treated,
     holdoutCheckouts: holdout,
     contacted,
     recovered,
-    recoveredRevenue: Number(recoveredAgg._sum.convertedRevenue ?? 0),
+    recoveredRevenue: value("recoveredRevenue"),
     recoveryRate: contacted > 0 ? recovered / contacted : null,
     byStep: byStep.map((entry) => ({
       step: entry.attributedStep ?? -1,
