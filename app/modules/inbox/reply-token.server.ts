@@ -1,5 +1,5 @@
-import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
-import { getEnv } from "~/env.server";
+import { timingSafeEqual } from "node:crypto";
+import { signingTag } from "~/modules/shop/signing.server";
 
 /**
  * The reply address of an inbox conversation: `reply+c<conversationId><tag>@<reply domain>`.
@@ -13,16 +13,8 @@ const PURPOSE = "kindly/conversation-reply/v1";
 const TAG_CHARS = 16;
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
-let derived: { secret: string; key: Buffer } | null = null;
-
-function key(): Buffer {
-  const secret = getEnv().SHOPIFY_API_SECRET;
-  if (derived?.secret !== secret) derived = { secret, key: Buffer.from(hkdfSync("sha256", secret, "", PURPOSE, 32)) };
-  return derived.key;
-}
-
 function tag(conversationId: string): string {
-  const digest = createHmac("sha256", key()).update(conversationId).digest();
+  const digest = signingTag(PURPOSE, conversationId);
   let out = "";
   for (let index = 0; index < TAG_CHARS; index += 1) out += BASE32[digest[index] & 31];
   return out;

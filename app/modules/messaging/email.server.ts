@@ -311,12 +311,13 @@ export function classifySmtpError(error: unknown): SendError {
   }
 }
 
-export async function sendEmail(shop: EmailShop, email: EmailToSend): Promise<SentEmail> {
+/** The shop's sender and the one recipient, each a single valid address, or a final SendError. */
+function checkedAddresses(shop: EmailShop, recipient: string): { senderEmail: string; to: string } {
   const senderEmail = (shop.senderEmail ?? shop.contactEmail ?? shop.email ?? "").trim();
   if (!SINGLE_ADDRESS.test(senderEmail)) {
     throw new SendError("The shop has no valid sender email address", { code: "INVALID_SENDER", retryable: false });
   }
-  const to = email.to.trim();
+  const to = recipient.trim();
   if (!SINGLE_ADDRESS.test(to)) {
     // One recipient, no list: "a@x.org, b@y.org" or a CRLF would otherwise add recipients or headers.
     throw new SendError("The recipient is not a single valid email address", {
@@ -324,6 +325,11 @@ export async function sendEmail(shop: EmailShop, email: EmailToSend): Promise<Se
       retryable: false,
     });
   }
+  return { senderEmail, to };
+}
+
+export async function sendEmail(shop: EmailShop, email: EmailToSend): Promise<SentEmail> {
+  const { senderEmail, to } = checkedAddresses(shop, email.to);
   const transporter = transportFor(shop);
   const env = getEnv();
   const now = getClock().now();
@@ -395,17 +401,7 @@ export interface ConversationEmailToSend {
  * shopper's message with In-Reply-To/References.
  */
 export async function sendConversationEmail(shop: EmailShop, email: ConversationEmailToSend): Promise<SentEmail> {
-  const senderEmail = (shop.senderEmail ?? shop.contactEmail ?? shop.email ?? "").trim();
-  if (!SINGLE_ADDRESS.test(senderEmail)) {
-    throw new SendError("The shop has no valid sender email address", { code: "INVALID_SENDER", retryable: false });
-  }
-  const to = email.to.trim();
-  if (!SINGLE_ADDRESS.test(to)) {
-    throw new SendError("The recipient is not a single valid email address", {
-      code: "INVALID_RECIPIENT",
-      retryable: false,
-    });
-  }
+  const { senderEmail, to } = checkedAddresses(shop, email.to);
   const transporter = transportFor(shop);
   const emailMessageId = emailMessageIdFor(email.conversationMessageId, replyDomainFor(shop));
   const fromName = sanitizeDisplayName(shop.senderName ?? shop.name);

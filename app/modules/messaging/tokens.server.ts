@@ -1,6 +1,6 @@
-import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { getClock } from "~/clock.server";
-import { getEnv } from "~/env.server";
+import { signingTag } from "~/modules/shop/signing.server";
 
 /**
  * Signed engagement tokens: what the open pixel, click redirects, unsubscribe links (and later CSAT links) carry.
@@ -45,22 +45,8 @@ const KIND_CODES: Record<TokenKind, string> = { OPEN: "o", CLICK: "c", UNSUBSCRI
 const KINDS_BY_CODE = new Map(Object.entries(KIND_CODES).map(([kind, code]) => [code, kind as TokenKind]));
 
 const PURPOSE = "kindly/engagement-token/v1";
-const TAG_BYTES = 16;
 
-// HKDF is cheap but not free; the secret only changes when tests reset the environment.
-let derivedKey: { secret: string; key: Buffer } | null = null;
-
-function signingKey(): Buffer {
-  const secret = getEnv().SHOPIFY_API_SECRET;
-  if (derivedKey?.secret !== secret) {
-    derivedKey = { secret, key: Buffer.from(hkdfSync("sha256", secret, "", PURPOSE, 32)) };
-  }
-  return derivedKey.key;
-}
-
-function tag(payload: string): Buffer {
-  return createHmac("sha256", signingKey()).update(payload).digest().subarray(0, TAG_BYTES);
-}
+const tag = (payload: string): Buffer => signingTag(PURPOSE, payload);
 
 interface WirePayload {
   k: string;

@@ -1,6 +1,6 @@
-import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { getClock } from "~/clock.server";
-import { getEnv } from "~/env.server";
+import { signingTag } from "~/modules/shop/signing.server";
 
 /**
  * The storefront chat's visitor token. Shopify's app proxy strips cookies, so the widget keeps this token in
@@ -18,23 +18,10 @@ import { getEnv } from "~/env.server";
 
 export const VISITOR_TOKEN_TTL_SECONDS = 30 * 86_400;
 const PURPOSE = "kindly/visitor-token/v1";
-const TAG_BYTES = 16;
 /** Long enough to be unguessable, short enough to stay a readable id in the inbox (22 characters). */
 const VISITOR_ID_BYTES = 16;
 
-let derivedKey: { secret: string; key: Buffer } | null = null;
-
-function signingKey(): Buffer {
-  const secret = getEnv().SHOPIFY_API_SECRET;
-  if (derivedKey?.secret !== secret) {
-    derivedKey = { secret, key: Buffer.from(hkdfSync("sha256", secret, "", PURPOSE, 32)) };
-  }
-  return derivedKey.key;
-}
-
-function tag(payload: string): Buffer {
-  return createHmac("sha256", signingKey()).update(payload).digest().subarray(0, TAG_BYTES);
-}
+const tag = (payload: string): Buffer => signingTag(PURPOSE, payload);
 
 export interface VisitorIdentity {
   visitorId: string;
