@@ -44,11 +44,15 @@ console.log(
   `Kindly demo ready: ${demo.demoUrl}  (started in ${((performance.now() - startedAt) / 1000).toFixed(1)} s; Ctrl-C stops it)`,
 );
 
-let stopping = false;
+let stoppingSince: number | null = null;
 async function shutdown(signal: NodeJS.Signals) {
-  // A second Ctrl-C while stopping means "now": leave without waiting for connections to drain.
-  if (stopping) process.exit(130);
-  stopping = true;
+  if (stoppingSince !== null) {
+    // One Ctrl-C can arrive twice: the terminal signals the whole process group and tsx relays it to this process
+    // as well. A second Ctrl-C a moment later means "now": leave without waiting for connections to drain.
+    if (performance.now() - stoppingSince < 1_000) return;
+    process.exit(130);
+  }
+  stoppingSince = performance.now();
   console.log(`\n${signal}: stopping the demo…`);
   try {
     await demo?.stop();
