@@ -1,4 +1,6 @@
+import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "~/generated/prisma/client";
+import { PrismaClient as PostgresPrismaClient } from "~/generated/prisma-pg/client";
 import { getEnv } from "~/env.server";
 import { SingleConnectionLibSQL } from "~/db-libsql.server";
 
@@ -11,13 +13,35 @@ declare global {
   var __kindlyPrisma: PrismaClient | undefined;
 }
 
+export type DatabaseKind = "sqlite" | "postgres";
+
+export function databaseKind(databaseUrl: string): DatabaseKind {
+  if (databaseUrl.startsWith("file:")) return "sqlite";
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return "postgres";
+  throw new Error("DATABASE_URL must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL)");
+}
+
+/** Which database this process runs on, for the few queries that must be written per dialect. */
+export function currentDatabaseKind(): DatabaseKind {
+  return databaseKind(getEnv().DATABASE_URL);
+}
+
+/**
+ * SQLite (file:...) through libsql, or PostgreSQL (postgres://...) through node-postgres. Both clients are generated
+ * from the same models (prisma/schema.prisma and its PostgreSQL copy), so the PostgreSQL client is used through the
+ * SQLite client's type: the model API is the same. `DATABASE_POOL_SIZE` bounds each process's PostgreSQL connections.
+ */
 export function createPrismaClient(databaseUrl: string): PrismaClient {
-  if (databaseUrl.startsWith("file:")) {
+  if (databaseKind(databaseUrl) === "sqlite") {
     return new PrismaClient({ adapter: new SingleConnectionLibSQL({ url: databaseUrl }) });
   }
-  throw new Error(
-    `DATABASE_URL: only SQLite (file:...) is wired up so far; PostgreSQL support lands with the production-scale work.`,
-  );
+  const adapter = new PrismaPg({
+    connectionString: databaseUrl,
+    max: getEnv().DATABASE_POOL_SIZE,
+    // A connection refused or dropped is retried by the caller's own retry (workers retry, requests fail fast).
+    connectionTimeoutMillis: 5_000,
+  });
+  return new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
 }
 
 export function getPrisma(): PrismaClient {
@@ -31,7 +55,7 @@ export function getPrisma(): PrismaClient {
  * file, so setting it once at process start is enough. A no-op on PostgreSQL.
  */
 export async function prepareDatabase(): Promise<void> {
-  if (!getEnv().DATABASE_URL.startsWith("file:")) return;
+  if (currentDatabaseKind() !== "sqlite") return;
   await getPrisma().$queryRawUnsafe("PRAGMA journal_mode = WAL");
 }
 

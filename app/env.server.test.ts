@@ -26,7 +26,14 @@ describe("loadEnv", () => {
     const env = loadEnv({});
     expect(env.NODE_ENV).toBe("development");
     expect(env.DATABASE_URL).toMatch(/^file:/);
-    expect(env.SCOPES).toEqual(["read_customers", "write_customers", "read_orders", "write_discounts", "read_themes"]);
+    expect(env.SCOPES).toEqual([
+      "read_customers",
+      "write_customers",
+      "read_orders",
+      "write_discounts",
+      "read_themes",
+      "read_fulfillments",
+    ]);
     expect(Buffer.from(env.ENCRYPTION_KEY, "base64")).toHaveLength(32);
   });
 

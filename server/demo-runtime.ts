@@ -7,6 +7,7 @@ import { startAppServer, BUILD_DIR, ROOT, type AppServer } from "./app-server";
 import { startFakeTwilio, type FakeTwilio } from "../tests/support/fake-twilio";
 import { startSmtpSink, type SmtpSink } from "../tests/support/smtp-sink";
 import { startDemoShop, type DemoShopEmulator } from "./demo-shop";
+import { migrateArgs } from "../scripts/db-migrate";
 
 /**
  * The local demo in one call: database, build, emulated shop with Kindly installed, web app, worker, SMTP sink and
@@ -197,7 +198,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
       if (options.fresh) fs.rmSync(file, { force: true });
     }
     progress("Applying database migrations");
-    await runNodeCli(path.join(ROOT, "node_modules", "prisma", "build", "index.js"), ["migrate", "deploy"], {
+    await runNodeCli(path.join(ROOT, "node_modules", "prisma", "build", "index.js"), migrateArgs(databaseUrl), {
       ...process.env,
       DATABASE_URL: databaseUrl,
     });
@@ -284,6 +285,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
       storefront: () => emulator.storefront(),
       abandonCheckout: () => emulator.abandonCheckout(),
       abandonedCheckouts: () => emulator.abandonedCheckouts(),
+      placeDeliveredOrder: () => emulator.placeDeliveredOrder(),
+      placedOrders: () => emulator.placedOrders(),
       outbox: {
         email: smtpSink
           ? {

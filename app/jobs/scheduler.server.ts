@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import prisma from "~/db.server";
+import { claimStatement } from "~/db-dialect.server";
+import { Prisma } from "~/generated/prisma/client";
 import type { ScheduledMessage } from "~/generated/prisma/client";
 
 /**
@@ -16,7 +18,9 @@ import type { ScheduledMessage } from "~/generated/prisma/client";
  *
  * Claims are compare-and-set: one UPDATE moves due PENDING rows to CLAIMED under a fresh lease token, guarded by
  * `state = 'PENDING'` in the outer WHERE, so two workers (or two processes on one PostgreSQL database, where the
- * re-check runs on the locked row) can never both own a row.
+ * re-check runs on the locked row) can never both own a row. On PostgreSQL the pick also takes
+ * `FOR UPDATE SKIP LOCKED`, so concurrent workers take disjoint batches instead of queueing behind one another's
+ * row locks (claimStatement in app/db-dialect.server.ts; measured in bench/postgres-load.ts).
  */
 export const LEASE_MS = 120_000;
 export const MAX_ATTEMPTS = 5;
@@ -33,16 +37,18 @@ export async function claimDueMessages(options: {
 }): Promise<ScheduledMessage[]> {
   const lease = `${options.workerId}:${randomUUID()}`;
   const leaseUntil = new Date(options.now.getTime() + LEASE_MS);
-  const claimed = await prisma.$executeRaw`
-    UPDATE "ScheduledMessage"
-       SET "state" = 'CLAIMED', "leaseOwner" = ${lease}, "leaseUntil" = ${leaseUntil},
-           "attempts" = "attempts" + 1, "updatedAt" = ${options.now}
-     WHERE "id" IN (
-             SELECT "id" FROM "ScheduledMessage"
-              WHERE "state" = 'PENDING' AND "dueAt" <= ${options.now}
-              ORDER BY "dueAt" ASC
-              LIMIT ${options.limit})
-       AND "state" = 'PENDING'`;
+  const claimed = await prisma.$executeRaw(
+    claimStatement(
+      "ScheduledMessage",
+      Prisma.sql`"state" = 'CLAIMED', "leaseOwner" = ${lease}, "leaseUntil" = ${leaseUntil},
+                 "attempts" = "attempts" + 1, "updatedAt" = ${options.now}`,
+      Prisma.sql`SELECT "id" FROM "ScheduledMessage"
+                  WHERE "state" = 'PENDING' AND "dueAt" <= ${options.now}
+                  ORDER BY "dueAt" ASC
+                  LIMIT ${options.limit}`,
+      Prisma.sql`"state" = 'PENDING'`,
+    ),
+  );
   if (claimed === 0) return [];
   return prisma.scheduledMessage.findMany({
     where: { leaseOwner: lease, state: "CLAIMED" },
@@ -120,20 +126,24 @@ export async function markDeferred(row: ScheduledMessage, until: Date, reason: s
   return result.count === 1;
 }
 
-/** A failed attempt: retried with backoff while it may succeed, otherwise a final, visible failure. */
+/**
+ * A failed attempt: retried with backoff while it may succeed, otherwise a final, visible failure. A provider that
+ * said when to come back (a 429's Retry-After) is not asked again before then, even when that is past the backoff.
+ */
 export async function markFailedAttempt(
   row: ScheduledMessage,
   now: Date,
-  error: { message: string; retryable: boolean },
+  error: { message: string; retryable: boolean; retryAfterMs?: number | null },
 ): Promise<"RETRY" | "FAILED"> {
   const final = !error.retryable || row.attempts >= MAX_ATTEMPTS;
+  const wait = Math.max(backoffMs(row.attempts), error.retryAfterMs ?? 0);
   await prisma.scheduledMessage.updateMany({
     where: owned(row, ["CLAIMED", "SENDING"]),
     data: final
       ? { state: "FAILED", lastError: error.message.slice(0, 500), leaseOwner: null, leaseUntil: null }
       : {
           state: "PENDING",
-          dueAt: new Date(now.getTime() + backoffMs(row.attempts)),
+          dueAt: new Date(now.getTime() + wait),
           lastError: error.message.slice(0, 500),
           leaseOwner: null,
           leaseUntil: null,

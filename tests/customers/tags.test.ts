@@ -47,7 +47,12 @@ afterEach(() => setAdminSleep(undefined));
 
 const admin = async () => (await unauthenticated.admin(bench.shop)).admin;
 const members = (segment: string) =>
-  prisma.customer.findMany({ where: { shop: bench.shop, segment }, select: { id: true, shopifyId: true } });
+  // Ordered: the tests pick "the first VIP" more than once, and PostgreSQL returns unordered rows in any order.
+  prisma.customer.findMany({
+    where: { shop: bench.shop, segment },
+    select: { id: true, shopifyId: true },
+    orderBy: { id: "asc" },
+  });
 const storeTags = (shopifyId: string) => bench.store.getCustomer(shopifyId)!.tags;
 const mutations = () => calls.filter((call) => call.operation !== "query" && !call.throttled);
 

@@ -179,6 +179,9 @@ describe("inbox list", () => {
     expect(await names({ channel: "SMS" })).toEqual(["middle"]);
     expect(await names({ assignedTo: "me" })).toEqual(["middle"]);
     expect(await names({ status: "ALL", search: "damaged" })).toEqual(["searchable"]);
+    // Search ignores case on both databases (SQLite's LIKE does by itself, PostgreSQL needs ILIKE).
+    expect(await names({ status: "ALL", search: "DAMAGED" })).toEqual(["searchable"]);
+    expect(await names({ status: "ALL", search: "Searchable" })).toEqual(["searchable"]);
     const result = await listConversations(shop, base, at(60));
     expect(result.counts).toEqual({ OPEN: 4, WAITING: 1, CLOSED: 0 });
     expect(result.unread).toBe(4);

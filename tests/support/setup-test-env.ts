@@ -2,16 +2,23 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeEach, inject, vi } from "vitest";
 import { TMP_DIR } from "./paths";
+import { createDatabase, onServer, withDatabase } from "./test-database";
 
 /**
- * Each test file gets its own SQLite database, copied from the migrated base file, and deterministic settings.
+ * Each test file gets its own database and deterministic settings: on SQLite a copy of the migrated base file, on
+ * PostgreSQL (TEST_DATABASE_URL) a clone of the migrated base database.
  * Any unexpected console.error fails the test: errors nobody looks at are how bugs hide.
  */
-const workerDb = path.join(TMP_DIR, `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}.sqlite`);
-fs.copyFileSync(inject("baseDb"), workerDb);
+const postgresUrl = inject("postgresUrl");
+const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+const workerDb = postgresUrl
+  ? `${inject("baseDb").replace(/base$/, "")}${suffix}`
+  : path.join(TMP_DIR, `test-${suffix}.sqlite`);
+if (postgresUrl) await createDatabase(postgresUrl, workerDb, inject("baseDb"));
+else fs.copyFileSync(inject("baseDb"), workerDb);
 
 process.env.NODE_ENV = "test";
-process.env.DATABASE_URL = `file:${workerDb}`;
+process.env.DATABASE_URL = postgresUrl ? withDatabase(postgresUrl, workerDb) : `file:${workerDb}`;
 process.env.SHOPIFY_APP_URL = "https://kindly.test";
 process.env.SHOPIFY_API_KEY = "test-api-key";
 process.env.SHOPIFY_API_SECRET = "test-api-secret";
@@ -35,5 +42,9 @@ afterEach(() => {
 
 afterAll(async () => {
   await globalThis.__kindlyPrisma?.$disconnect();
-  fs.rmSync(workerDb, { force: true });
+  if (postgresUrl) {
+    await onServer(postgresUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${workerDb} WITH (FORCE)`));
+  } else {
+    fs.rmSync(workerDb, { force: true });
+  }
 });

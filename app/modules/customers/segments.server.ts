@@ -5,6 +5,7 @@ import { getLogger } from "~/logger.server";
 import { fitClvModel, predictClv, type ClvModel } from "~/modules/customers/clv/predict";
 import type { CustomerSummary } from "~/modules/customers/clv/summary";
 import { refreshOrderDates } from "~/modules/customers/import.server";
+import { enrollSegmentEntries } from "~/modules/flows/triggers.server";
 import {
   assignSegment,
   isVip,
@@ -231,8 +232,11 @@ export async function computeShopSegments(
         !sameNumber(customer.predictedClv, predicted?.predictedClv ?? null);
       if (!segmentChanged && !valuesChanged) continue;
       updates.push(
-        Prisma.sql`(${customer.id}, ${segment}, ${segmentChanged ? 1 : 0}, ${predicted?.pAlive ?? null},
-          ${predicted?.expectedPurchases ?? null}, ${predicted?.predictedClv ?? null})`,
+        // Typed values: PostgreSQL reads untyped VALUES parameters as text. The same casts are valid SQLite.
+        Prisma.sql`(CAST(${customer.id} AS TEXT), CAST(${segment} AS TEXT), CAST(${segmentChanged ? 1 : 0} AS INTEGER),
+          CAST(${predicted?.pAlive ?? null} AS DOUBLE PRECISION),
+          CAST(${predicted?.expectedPurchases ?? null} AS DOUBLE PRECISION),
+          CAST(${predicted?.predictedClv ?? null} AS DOUBLE PRECISION))`,
       );
       if (segmentChanged) changed.push({ customerId: customer.id, fromSegment: customer.segment, toSegment: segment });
     }
@@ -255,6 +259,8 @@ export async function computeShopSegments(
         data: changed.map((change) => ({ shop, ...change, changedAt: now, reason: options.reason })),
       }),
     ]);
+    // Entering VIP or at risk starts those care flows (when they are on); app/modules/flows decides which moves count.
+    await enrollSegmentEntries(prisma, shop, changed, options.reason, now);
   }
   const report = fitReport(model, { ...settings, vipRule }, cutoff, now, fitMs);
   await prisma.shop.update({

@@ -1,4 +1,5 @@
 import prisma from "~/db.server";
+import { minutesBetween } from "~/db-dialect.server";
 import { Prisma } from "~/generated/prisma/client";
 import { recoveryReport, type RecoveryReport } from "~/modules/recovery/report.server";
 import { RECOVERY_TRIGGER } from "~/modules/recovery/flow.server";
@@ -103,19 +104,14 @@ export async function messageFigures(shop: string, period: Period): Promise<Mess
 /** The median minutes to first response over answered conversations opened in the period (the middle one or two). */
 export async function firstResponseMedian(shop: string, period: Period, answered: number): Promise<number | null> {
   if (answered === 0) return null;
-  const rows = await prisma.$queryRawUnsafe<Array<{ minutes: unknown }>>(
-    `SELECT (julianday("firstResponseAt") - julianday("createdAt")) * 1440.0 AS "minutes"
-       FROM "Conversation"
-      WHERE "shop" = ? AND "firstResponseAt" IS NOT NULL
-        AND julianday("createdAt") >= julianday(?) AND julianday("createdAt") < julianday(?)
-      ORDER BY "minutes"
-      LIMIT ? OFFSET ?`,
-    shop,
-    period.from.toISOString(),
-    period.to.toISOString(),
-    answered % 2 === 0 ? 2 : 1,
-    Math.floor((answered - 1) / 2),
-  );
+  const minutes = minutesBetween(`"firstResponseAt"`, `"createdAt"`);
+  const rows = await prisma.$queryRaw<Array<{ minutes: unknown }>>(Prisma.sql`
+    SELECT ${minutes} AS "minutes"
+      FROM "Conversation"
+     WHERE "shop" = ${shop} AND "firstResponseAt" IS NOT NULL
+       AND "createdAt" >= ${period.from} AND "createdAt" < ${period.to}
+     ORDER BY 1
+     LIMIT ${answered % 2 === 0 ? 2 : 1} OFFSET ${Math.floor((answered - 1) / 2)}`);
   if (rows.length === 0) return null;
   return Math.round((rows.reduce((sum, row) => sum + num(row.minutes), 0) / rows.length) * 10) / 10;
 }

@@ -1,5 +1,6 @@
 import type { Prisma } from "~/generated/prisma/client";
 import prisma from "~/db.server";
+import { containsIgnoringCase } from "~/db-dialect.server";
 import { parseAttachments, sanitizeEmailHtml, trimQuotedText, type AttachmentInfo } from "~/modules/inbox/display";
 import { slaClock, type SlaClock } from "~/modules/inbox/sla";
 import { recordSlaBreaches } from "~/modules/inbox/sla.server";
@@ -59,11 +60,11 @@ export async function listConversations(shop: string, filters: InboxFilters, now
   const search = filters.search?.trim().slice(0, 100);
   if (search) {
     where.OR = [
-      { contactName: { contains: search } },
-      { contactEmail: { contains: search.toLowerCase() } },
+      { contactName: containsIgnoringCase(search) },
+      { contactEmail: containsIgnoringCase(search) },
       { contactPhone: { contains: search } },
-      { subject: { contains: search } },
-      { messages: { some: { body: { contains: search } } } },
+      { subject: containsIgnoringCase(search) },
+      { messages: { some: { body: containsIgnoringCase(search) } } },
     ];
   }
   const orderBy: Prisma.ConversationOrderByWithRelationInput[] = filters.vipFirst

@@ -1,4 +1,6 @@
 import prisma from "~/db.server";
+import { atOrBefore, hoursBetween } from "~/db-dialect.server";
+import { Prisma } from "~/generated/prisma/client";
 import { getLogger } from "~/logger.server";
 import type { Tx } from "~/modules/webhooks/receive.server";
 import {
@@ -166,31 +168,35 @@ const n = (value: number | bigint | null | undefined) => Number(value ?? 0);
 
 /**
  * One aggregate query over the conversations opened in [from, to): bucket counts, attainment and CSAT.
- * Elapsed hours come from julianday() (SQLite, the wired database); Prisma stores DateTime as ISO-8601 text there.
+ * Elapsed hours and deadline checks are written per database (app/db-dialect.server.ts); the period is a plain
+ * range on "createdAt", so the (shop, createdAt) index serves it on both.
  */
 export async function slaReport(shop: string, from: Date, to: Date): Promise<SlaReport> {
   const sla = await shopSla(prisma, shop);
-  const hoursExpr = `(julianday("firstResponseAt") - julianday("createdAt")) * 24.0`;
-  const sql = `
+  const hours = hoursBetween(`"firstResponseAt"`, `"createdAt"`);
+  const answeredWithin = (low: number | null, high: number | null) =>
+    Prisma.sql`SUM(CASE WHEN "firstResponseAt" IS NOT NULL${low === null ? Prisma.empty : Prisma.sql` AND ${hours} > ${low}`}${
+      high === null ? Prisma.empty : Prisma.sql` AND ${hours} <= ${high}`
+    } THEN 1 ELSE 0 END)`;
+  const [row] = await prisma.$queryRaw<ReportRow[]>(Prisma.sql`
     SELECT
-      COUNT(*) AS conversations,
-      COUNT("firstResponseAt") AS answered,
-      SUM(CASE WHEN "firstResponseAt" IS NOT NULL AND ${hoursExpr} <= 1 THEN 1 ELSE 0 END) AS b1,
-      SUM(CASE WHEN "firstResponseAt" IS NOT NULL AND ${hoursExpr} > 1 AND ${hoursExpr} <= 4 THEN 1 ELSE 0 END) AS b4,
-      SUM(CASE WHEN "firstResponseAt" IS NOT NULL AND ${hoursExpr} > 4 AND ${hoursExpr} <= 8 THEN 1 ELSE 0 END) AS b8,
-      SUM(CASE WHEN "firstResponseAt" IS NOT NULL AND ${hoursExpr} > 8 AND ${hoursExpr} <= 24 THEN 1 ELSE 0 END) AS b24,
-      SUM(CASE WHEN "firstResponseAt" IS NOT NULL AND ${hoursExpr} > 24 THEN 1 ELSE 0 END) AS bmore,
+      COUNT(*) AS "conversations",
+      COUNT("firstResponseAt") AS "answered",
+      ${answeredWithin(null, 1)} AS "b1",
+      ${answeredWithin(1, 4)} AS "b4",
+      ${answeredWithin(4, 8)} AS "b8",
+      ${answeredWithin(8, 24)} AS "b24",
+      ${answeredWithin(24, null)} AS "bmore",
       SUM(CASE WHEN "firstResponseAt" IS NOT NULL AND "firstResponseDueAt" IS NOT NULL
-               AND julianday("firstResponseAt") <= julianday("firstResponseDueAt") THEN 1 ELSE 0 END) AS frMet,
-      SUM(CASE WHEN "status" = 'CLOSED' THEN 1 ELSE 0 END) AS closed,
+               AND ${atOrBefore(`"firstResponseAt"`, `"firstResponseDueAt"`)} THEN 1 ELSE 0 END) AS "frMet",
+      SUM(CASE WHEN "status" = 'CLOSED' THEN 1 ELSE 0 END) AS "closed",
       SUM(CASE WHEN "status" = 'CLOSED' AND "resolutionDueAt" IS NOT NULL
-               AND julianday("closedAt") <= julianday("resolutionDueAt") THEN 1 ELSE 0 END) AS resMet,
-      COUNT("csatScore") AS csatResponses,
-      AVG("csatScore") AS csatAverage,
-      SUM(CASE WHEN "csatScore" >= 4 THEN 1 ELSE 0 END) AS csatSatisfied
+               AND ${atOrBefore(`"closedAt"`, `"resolutionDueAt"`)} THEN 1 ELSE 0 END) AS "resMet",
+      COUNT("csatScore") AS "csatResponses",
+      AVG("csatScore") AS "csatAverage",
+      SUM(CASE WHEN "csatScore" >= 4 THEN 1 ELSE 0 END) AS "csatSatisfied"
     FROM "Conversation"
-    WHERE "shop" = ? AND julianday("createdAt") >= julianday(?) AND julianday("createdAt") < julianday(?)`;
-  const [row] = await prisma.$queryRawUnsafe<ReportRow[]>(sql, shop, from.toISOString(), to.toISOString());
+    WHERE "shop" = ${shop} AND "createdAt" >= ${from} AND "createdAt" < ${to}`);
   const answered = n(row?.answered);
   const closed = n(row?.closed);
   const counts = [n(row?.b1), n(row?.b4), n(row?.b8), n(row?.b24), n(row?.bmore)];

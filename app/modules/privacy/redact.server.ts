@@ -1,4 +1,5 @@
 import type { Tx } from "~/modules/webhooks/receive.server";
+import { containsIgnoringCase } from "~/db-dialect.server";
 import { forgetShopSessions } from "~/modules/shop/session-cache.server";
 import { resolveCustomerRecords, type CustomerIdentity } from "~/modules/privacy/identity.server";
 
@@ -47,6 +48,38 @@ export async function redactCustomer(
     },
   });
 
+  // The care flows' runs about their orders and conversations, guests' included (no customer id on the run).
+  const [personOrders, personConversations] = await Promise.all([
+    tx.order.findMany({
+      where: {
+        shop,
+        OR: [
+          ...(orderIds.length ? [{ shopifyId: inList(orderIds) }] : []),
+          ...byCustomer,
+          ...byContact("email", "phone"),
+        ],
+      },
+      select: { id: true },
+    }),
+    tx.conversation.findMany({
+      where: { shop, OR: [...byCustomer, ...byContact("contactEmail", "contactPhone")] },
+      select: { id: true },
+    }),
+  ]);
+  if (personOrders.length || personConversations.length) {
+    await tx.flowRun.deleteMany({
+      where: {
+        shop,
+        OR: [
+          ...(personOrders.length ? [{ subjectType: "ORDER", subjectId: inList(personOrders.map((o) => o.id)) }] : []),
+          ...(personConversations.length
+            ? [{ subjectType: "CONVERSATION", subjectId: inList(personConversations.map((c) => c.id)) }]
+            : []),
+        ],
+      },
+    });
+  }
+
   const messages = await tx.message.deleteMany({
     where: {
       shop,
@@ -75,7 +108,7 @@ export async function redactCustomer(
       shop,
       OR: [
         ...(identity.shopifyCustomerId ? [{ shopifyCustomerId: identity.shopifyCustomerId }] : []),
-        ...[...emails, ...phones].map((contact) => ({ exportJson: { contains: contact } })),
+        ...[...emails, ...phones].map((contact) => ({ exportJson: containsIgnoringCase(contact) })),
       ],
     },
   });
@@ -88,7 +121,7 @@ export async function redactCustomer(
   ];
   const webhookPayloads = mentions.length
     ? await tx.webhookEvent.updateMany({
-        where: { shop, payload: { not: null }, OR: mentions.map((mention) => ({ payload: { contains: mention } })) },
+        where: { shop, payload: { not: null }, OR: mentions.map((mention) => ({ payload: containsIgnoringCase(mention) })) },
         data: { payload: null },
       })
     : { count: 0 };

@@ -1,3 +1,4 @@
+import { lockKeys } from "~/db-dialect.server";
 import type { Tx } from "~/modules/webhooks/receive.server";
 import type { ParsedCheckout, ParsedOrder } from "~/modules/recovery/payloads";
 import { enrollCheckout, type EnrollResult } from "~/modules/recovery/flow.server";
@@ -38,6 +39,25 @@ async function upsertCustomerFromCheckout(tx: Tx, shop: string, checkout: Parsed
 }
 
 /**
+ * What a checkout and its order are matched on (token, checkout id, email, phone), as lock keys: ingesting a checkout
+ * and ingesting the order that completes it are serialised, so whichever commits second sees the first.
+ */
+function purchaseKeys(
+  shop: string,
+  token: string | null,
+  checkoutId: string | null,
+  email: string | null,
+  phone: string | null,
+): string[] {
+  return [
+    token && `checkout-token:${shop}:${token}`,
+    checkoutId && `checkout-id:${shop}:${checkoutId}`,
+    email && `email:${shop}:${email.toLowerCase()}`,
+    phone && `phone:${shop}:${phone}`,
+  ].filter((key): key is string => Boolean(key));
+}
+
+/**
  * checkouts/create and checkouts/update. Out-of-order safe: an update older than what is stored changes nothing;
  * a checkout whose order already arrived is stored as completed and never enters the flow.
  */
@@ -47,6 +67,7 @@ export async function ingestCheckout(
   checkout: ParsedCheckout,
   now: Date,
 ): Promise<CheckoutIngestResult> {
+  await lockKeys(tx, purchaseKeys(shop, checkout.token, checkout.shopifyId, checkout.email, checkout.phone));
   const existing = await tx.checkout.findUnique({ where: { shop_token: { shop, token: checkout.token } } });
   if (existing?.shopifyUpdatedAt && existing.shopifyUpdatedAt.getTime() > checkout.updatedAt.getTime()) return "STALE";
 
@@ -117,6 +138,7 @@ export type OrderIngestResult = { completedCheckouts: number; recovered: number 
  * (token or id), or an open checkout of the same email or phone (the shopper came back on another device).
  */
 export async function ingestOrder(tx: Tx, shop: string, order: ParsedOrder, now: Date): Promise<OrderIngestResult> {
+  await lockKeys(tx, purchaseKeys(shop, order.checkoutToken, order.checkoutId, order.email, order.phone));
   const customer = order.customerShopifyId
     ? await tx.customer.findUnique({
         where: { shop_shopifyId: { shop, shopifyId: order.customerShopifyId } },
@@ -137,11 +159,17 @@ export async function ingestOrder(tx: Tx, shop: string, order: ParsedOrder, now:
     statusPageUrl: order.statusPageUrl,
     processedAt: order.processedAt,
     cancelledAt: order.cancelledAt,
+    // What the care flows read: the items (with product ids) and, once shipped, the tracking.
+    ...(order.lineItems.length > 0 ? { lineItemsJson: JSON.stringify(order.lineItems) } : {}),
+    ...(order.fulfillments.length > 0
+      ? { trackingJson: JSON.stringify(order.fulfillments.flatMap((fulfillment) => fulfillment.tracking)) }
+      : {}),
   };
   const stored = await tx.order.upsert({
     where: { shop_shopifyId: { shop, shopifyId: order.shopifyId } },
     create: { shop, shopifyId: order.shopifyId, ...data },
-    update: data,
+    // A late orders/create (no fulfillment yet in its payload) never un-ships an order a later event shipped.
+    update: order.fulfillmentStatus ? data : { ...data, fulfillmentStatus: undefined },
   });
   if (order.cancelledAt) return { completedCheckouts: 0, recovered: 0 };
 

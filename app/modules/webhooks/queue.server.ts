@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import prisma from "~/db.server";
+import { claimStatement } from "~/db-dialect.server";
+import { Prisma } from "~/generated/prisma/client";
 import { getClock } from "~/clock.server";
 import { getLogger } from "~/logger.server";
 import type { ReceivedWebhook, Tx } from "~/modules/webhooks/receive.server";
@@ -61,15 +63,18 @@ export async function processQueuedWebhooks(context: { now: Date; workerId: stri
   });
   const lease = `${context.workerId}:${randomUUID()}`;
   const leaseUntil = new Date(now.getTime() + WEBHOOK_LEASE_MS);
-  const claimed = await prisma.$executeRaw`
-    UPDATE "WebhookEvent"
-       SET "status" = 'PROCESSING', "leaseOwner" = ${lease}, "leaseUntil" = ${leaseUntil}, "attempts" = "attempts" + 1
-     WHERE "id" IN (
-             SELECT "id" FROM "WebhookEvent"
-              WHERE "status" = 'RECEIVED' AND ("availableAt" IS NULL OR "availableAt" <= ${now})
-              ORDER BY "receivedAt" ASC
-              LIMIT ${limit})
-       AND "status" = 'RECEIVED'`;
+  const claimed = await prisma.$executeRaw(
+    claimStatement(
+      "WebhookEvent",
+      Prisma.sql`"status" = 'PROCESSING', "leaseOwner" = ${lease}, "leaseUntil" = ${leaseUntil},
+                 "attempts" = "attempts" + 1`,
+      Prisma.sql`SELECT "id" FROM "WebhookEvent"
+                  WHERE "status" = 'RECEIVED' AND ("availableAt" IS NULL OR "availableAt" <= ${now})
+                  ORDER BY "receivedAt" ASC
+                  LIMIT ${limit}`,
+      Prisma.sql`"status" = 'RECEIVED'`,
+    ),
+  );
   if (claimed === 0) return 0;
   const rows = await prisma.webhookEvent.findMany({
     where: { leaseOwner: lease, status: "PROCESSING" },
