@@ -6,11 +6,12 @@ declare global {
 }
 
 /**
- * Structured logs. Context goes in child loggers (`log.child({ shop })`); secrets and message bodies never go in
- * at info level: the redact list is a safety net, not a licence.
+ * The logger's settings: the level from LOG_LEVEL, and a redact list for secret-looking keys. The redact list is a
+ * safety net, not a licence: secrets and message bodies never go in at info level (tests/security/logs.test.ts
+ * drives every flow at info level and reads what comes out).
  */
-export function getLogger(): pino.Logger {
-  globalThis.__kindlyLogger ??= pino({
+export function loggerOptions(): pino.LoggerOptions {
+  return {
     level: getEnv().LOG_LEVEL,
     redact: {
       paths: [
@@ -25,6 +26,11 @@ export function getLogger(): pino.Logger {
       ],
       censor: "[redacted]",
     },
-  });
+  };
+}
+
+/** Structured logs. Context goes in child loggers (`log.child({ shop })`). */
+export function getLogger(): pino.Logger {
+  globalThis.__kindlyLogger ??= pino(loggerOptions());
   return globalThis.__kindlyLogger;
 }

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { LoginErrorType } from "@shopify/shopify-app-remix/server";
+import { MAX_PUBLIC_FORM_BYTES, readLimitedBody } from "~/modules/messaging/http.server";
 import { login } from "~/shopify.server";
 
 function errorMessage(errors: Awaited<ReturnType<typeof login>> | null): string | undefined {
@@ -11,7 +12,17 @@ function errorMessage(errors: Awaited<ReturnType<typeof login>> | null): string 
 }
 
 export const loader = async ({ request }: LoaderFunctionArgs) => ({ error: errorMessage(await login(request)) });
-export const action = async ({ request }: ActionFunctionArgs) => ({ error: errorMessage(await login(request)) });
+export const action = async ({ request }: ActionFunctionArgs) => {
+  // A public form: bounded before Shopify's library reads it.
+  const read = await readLimitedBody(request, MAX_PUBLIC_FORM_BYTES);
+  if (!read.ok) return new Response(null, { status: 413 });
+  const bounded = new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: new Uint8Array(read.body),
+  });
+  return { error: errorMessage(await login(bounded)) };
+};
 
 export default function Login() {
   const loaderData = useLoaderData<typeof loader>();

@@ -4,6 +4,7 @@ import { getClock } from "~/clock.server";
 import { csatDonePage, csatFormPage, csatInvalidPage } from "~/modules/inbox/csat-page";
 import { lookupCsatLink, recordCsatResponse } from "~/modules/inbox/csat.server";
 import { inboxLanguage } from "~/modules/inbox/wording";
+import { MAX_PUBLIC_FORM_BYTES, readLimitedForm } from "~/modules/messaging/http.server";
 import { htmlResponse, pageLanguage } from "~/modules/messaging/pages";
 
 /**
@@ -35,7 +36,9 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const link = await lookupCsatLink(params.token ?? "", now);
   if (link.result !== "VALID") return invalid(request);
   const lang = inboxLanguage(link.locale);
-  const parsed = AnswerSchema.safeParse(Object.fromEntries(await request.formData()));
+  const form = await readLimitedForm(request, MAX_PUBLIC_FORM_BYTES);
+  if (!form) return new Response(null, { status: 413 });
+  const parsed = AnswerSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
     const error = lang === "fr" ? "Choisissez une note de 1 à 5." : "Choose a rating from 1 to 5.";
     return htmlResponse(csatFormPage(lang, link.shopName, link.score, error), 400);

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getClock } from "~/clock.server";
 import prisma from "~/db.server";
 import { lookupUnsubscribe, unsubscribeByToken } from "~/modules/messaging/engagement.server";
+import { MAX_PUBLIC_FORM_BYTES, readLimitedBody } from "~/modules/messaging/http.server";
 import { htmlResponse, pageLanguage, renderNoticePage } from "~/modules/messaging/pages";
 import { unsubscribePage } from "~/modules/messaging/unsubscribe-page";
 
@@ -28,7 +29,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (request.method !== "POST") return new Response(null, { status: 405, headers: { Allow: "GET, POST" } });
   // The body is not needed to decide (the signed token is the authority), but a one-click client expects it read.
-  const body = await request.text();
+  const read = await readLimitedBody(request, MAX_PUBLIC_FORM_BYTES);
+  if (!read.ok) return new Response(null, { status: 413 });
+  const body = read.body.toString("utf8");
   // Recorded for the merchant's figures only: a browser's form post carries Sec-Fetch-Mode, a mail provider's
   // one-click POST does not.
   const source =

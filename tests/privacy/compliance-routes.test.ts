@@ -43,9 +43,24 @@ describe("app/uninstalled", () => {
     const shop = (await createShop()).shop;
     await createSession(shop);
     await createCustomerFootprint(shop, person());
-    expect(await call(uninstalled, signed("app/uninstalled", shop, { id: 1, domain: shop }, "uninstall-1"))).toBe(200);
-    expect(await call(uninstalled, signed("app/uninstalled", shop, { id: 1, domain: shop }, "uninstall-2"))).toBe(200);
-    expect(await call(uninstalled, signed("app/uninstalled", shop, { id: 1, domain: shop }, "uninstall-2"))).toBe(200);
+    expect(
+      await call(
+        uninstalled,
+        signed("app/uninstalled", shop, { id: 1, domain: shop, myshopify_domain: shop }, "uninstall-1"),
+      ),
+    ).toBe(200);
+    expect(
+      await call(
+        uninstalled,
+        signed("app/uninstalled", shop, { id: 1, domain: shop, myshopify_domain: shop }, "uninstall-2"),
+      ),
+    ).toBe(200);
+    expect(
+      await call(
+        uninstalled,
+        signed("app/uninstalled", shop, { id: 1, domain: shop, myshopify_domain: shop }, "uninstall-2"),
+      ),
+    ).toBe(200);
     expect(await prisma.session.count({ where: { shop } })).toBe(0);
     expect(await prisma.shop.findUniqueOrThrow({ where: { shop } })).toMatchObject({ sendingEnabled: false });
     expect(await prisma.scheduledMessage.count({ where: { shop, state: { in: ["PENDING", "CLAIMED"] } } })).toBe(0);

@@ -71,6 +71,7 @@ export type WebhookTopic =
   | "orders/paid"
   | "orders/fulfilled"
   | "orders/updated"
+  | "fulfillment_events/create"
   | "shop/redact";
 
 interface AppToml {
@@ -667,6 +668,46 @@ export function bulkOperationFinishPayload(store: ShopStore, operation: BulkOper
   };
 }
 
+/**
+ * fulfillment_events/create: a carrier's event on a shipment (Shopify's FulfillmentEvent REST shape). The emulator
+ * sends the shipment's current display status ("delivered" once `store.markDelivered` ran).
+ */
+export function fulfillmentEventPayload(
+  store: ShopStore,
+  order: OrderRecord,
+  fulfillment: FulfillmentRecord,
+  status?: string,
+): JsonValue {
+  const happenedAt =
+    fulfillment.displayStatus === "DELIVERED"
+      ? fulfillment.deliveredAt
+      : (fulfillment.inTransitAt ?? fulfillment.updatedAt);
+  const legacyEventId = (
+    BigInt(fulfillment.legacyId) * 10n +
+    BigInt(order.fulfillments.indexOf(fulfillment) + 1)
+  ).toString();
+  return {
+    id: num(legacyEventId),
+    fulfillment_id: num(fulfillment.legacyId),
+    status: status ?? fulfillment.displayStatus.toLowerCase(),
+    message: null,
+    happened_at: at(store, happenedAt),
+    city: null,
+    province: null,
+    country: null,
+    zip: null,
+    address1: null,
+    latitude: null,
+    longitude: null,
+    shop_id: num(store.shop.legacyId),
+    created_at: at(store, happenedAt),
+    updated_at: at(store, happenedAt),
+    estimated_delivery_at: at(store, fulfillment.estimatedDeliveryAt),
+    order_id: num(order.legacyId),
+    admin_graphql_api_id: `gid://shopify/FulfillmentEvent/${legacyEventId}`,
+  };
+}
+
 /** What a webhook is about, by topic: the one place tests and the demo pick a payload builder. */
 export type WebhookSubject =
   | { topic: "checkouts/create" | "checkouts/update"; checkout: CheckoutRecord; withId?: boolean }
@@ -675,7 +716,8 @@ export type WebhookSubject =
   | { topic: "customers/redact"; customer: CustomerRecord; orderIds?: string[] }
   | { topic: "customers/data_request"; customer: CustomerRecord; orderIds?: string[]; dataRequestId?: string }
   | { topic: "shop/redact" | "app/uninstalled" }
-  | { topic: "bulk_operations/finish"; operation: BulkOperationRecord };
+  | { topic: "bulk_operations/finish"; operation: BulkOperationRecord }
+  | { topic: "fulfillment_events/create"; order: OrderRecord; fulfillment: FulfillmentRecord; status?: string };
 
 export function webhookPayload(store: ShopStore, subject: WebhookSubject): JsonValue {
   switch (subject.topic) {
@@ -702,6 +744,8 @@ export function webhookPayload(store: ShopStore, subject: WebhookSubject): JsonV
       return appUninstalledPayload(store);
     case "bulk_operations/finish":
       return bulkOperationFinishPayload(store, subject.operation);
+    case "fulfillment_events/create":
+      return fulfillmentEventPayload(store, subject.order, subject.fulfillment, subject.status);
   }
 }
 

@@ -37,3 +37,15 @@ export async function readLimitedBody(request: Request, maxBytes: number): Promi
   }
   return { ok: true, body: Buffer.concat(chunks) };
 }
+
+/**
+ * The largest form a public page posts (the CSAT and unsubscribe pages, the login form): a 2,000-character comment
+ * percent-encoded as 3-byte UTF-8 is 18 KB. Anything larger is not one of our forms.
+ */
+export const MAX_PUBLIC_FORM_BYTES = 32 * 1024;
+
+/** A urlencoded form of at most `maxBytes`; null when the body is larger (answer 413). */
+export async function readLimitedForm(request: Request, maxBytes: number): Promise<URLSearchParams | null> {
+  const read = await readLimitedBody(request, maxBytes);
+  return read.ok ? new URLSearchParams(read.body.toString("utf8")) : null;
+}

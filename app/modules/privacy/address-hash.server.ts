@@ -7,7 +7,9 @@ import { getEnv } from "~/env.server";
  * linkable. Addresses are normalised (lowercased email, compact E.164) by the caller.
  */
 export function addressHash(shop: string, address: string): string {
-  return createHmac("sha256", Buffer.from(getEnv().ENCRYPTION_KEY, "base64"))
+  // SUPPRESSION_HASH_KEY defaults to ENCRYPTION_KEY and stays put when that key rotates: an opt-out hashed under
+  // one key is invisible under another, and the address needed to re-hash it is, by design, not kept.
+  return createHmac("sha256", Buffer.from(getEnv().SUPPRESSION_HASH_KEY, "base64"))
     .update(`${shop}\n${address}`)
     .digest("base64url");
 }

@@ -14,7 +14,10 @@ export function parseShopifyJson(text: string): unknown {
 }
 
 /** A Shopify id from a payload (number, numeric string or GID) as the GID Kindly stores. */
-export function toGid(resource: "Customer" | "Order" | "Checkout" | "Shop", id: unknown): string | null {
+export function toGid(
+  resource: "Customer" | "Order" | "Checkout" | "Shop" | "Product" | "Fulfillment",
+  id: unknown,
+): string | null {
   if (typeof id === "string" && id.startsWith("gid://shopify/")) return id;
   if ((typeof id === "number" && Number.isSafeInteger(id)) || (typeof id === "string" && /^\d+$/.test(id))) {
     return `gid://shopify/${resource}/${String(id)}`;

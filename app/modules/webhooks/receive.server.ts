@@ -5,6 +5,7 @@ import { authenticate } from "~/shopify.server";
 import { getEnv } from "~/env.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { parseShopifyJson } from "~/modules/webhooks/payload.server";
+import { readLimitedBody } from "~/modules/messaging/http.server";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -35,9 +36,54 @@ function hmacIsValid(rawBody: string, header: string | null): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-export async function receiveWebhook(request: Request): Promise<ReceivedWebhook> {
-  const raw = request.clone();
-  const text = await raw.text();
+/**
+ * Shopify's largest payloads (orders with hundreds of lines) weigh a few hundred KB; a body past this is not one of
+ * Shopify's, and is refused (413) before it is buffered, let alone verified.
+ */
+export const MAX_WEBHOOK_BODY_BYTES = 5 * 1024 * 1024;
+
+const unauthorized = () => new Response(undefined, { status: 401, statusText: "Unauthorized" });
+
+/**
+ * The payload fields that name the shop a delivery is about. The HMAC covers the body only (Shopify signs no
+ * header), so a captured delivery could be replayed under another shop's X-Shopify-Shop-Domain: where the body
+ * names the shop, the two must agree. The destructive and compliance topics must carry the field, so that a signed
+ * body of another kind (a checkout names its customer too) cannot be replayed to them.
+ */
+const SHOP_FIELDS = ["shop_domain", "myshopify_domain"] as const;
+const REQUIRED_SHOP_FIELD: Record<string, (typeof SHOP_FIELDS)[number]> = {
+  "app/uninstalled": "myshopify_domain",
+  "shop/redact": "shop_domain",
+  "customers/redact": "shop_domain",
+  "customers/data_request": "shop_domain",
+};
+
+/**
+ * Refuses a correctly signed body replayed with headers it was not sent with: the topic must be the one the route
+ * serves (each topic has its own URI, `/webhooks/<topic>`, as in shopify.app.toml), and the shop the one the body
+ * names, if it names one.
+ */
+function assertDeliveryBinding(request: Request, shop: string, topic: string | null, payload: unknown): void {
+  if (!topic || !new URL(request.url).pathname.endsWith(`/webhooks/${topic}`)) throw unauthorized();
+  const body = payload && typeof payload === "object" && !Array.isArray(payload) ? (payload as object) : null;
+  const required = REQUIRED_SHOP_FIELD[topic];
+  if (required && !(body && required in body)) throw unauthorized();
+  for (const field of SHOP_FIELDS) {
+    const named = body ? (body as Record<string, unknown>)[field] : undefined;
+    if (typeof named === "string" && named.toLowerCase() !== shop.toLowerCase()) throw unauthorized();
+  }
+}
+
+export async function receiveWebhook(incoming: Request): Promise<ReceivedWebhook> {
+  const read = await readLimitedBody(incoming, MAX_WEBHOOK_BODY_BYTES);
+  if (!read.ok) throw new Response(undefined, { status: 413, statusText: "Payload Too Large" });
+  const text = read.body.toString("utf8");
+  // Shopify's library reads the body again: hand it the bytes already read (and bounded).
+  const request = new Request(incoming.url, {
+    method: incoming.method,
+    headers: incoming.headers,
+    body: new Uint8Array(read.body),
+  });
   const eventIdHeader = request.headers.get("X-Shopify-Event-Id");
   // The header keeps Shopify's own spelling ("customers/data_request"); the context's topic is an enum name.
   const topicHeader = request.headers.get("X-Shopify-Topic");
@@ -45,6 +91,9 @@ export async function receiveWebhook(request: Request): Promise<ReceivedWebhook>
   try {
     context = await authenticate.webhook(request);
   } catch (error) {
+    // Shopify's library answers a missing signature (or another missing X-Shopify header) with a bare 400: it is
+    // an authentication failure like a wrong signature, and answered the same.
+    if (error instanceof Response && error.status === 400) throw unauthorized();
     if (!(error instanceof SyntaxError)) throw error;
     // authenticate.webhook JSON-parses the body after verifying it. Rather than rely on that order, verify the
     // HMAC again explicitly: a correctly signed body that is not JSON is Shopify's, and is recorded as rejected.
@@ -56,8 +105,9 @@ export async function receiveWebhook(request: Request): Promise<ReceivedWebhook>
       !topicHeader ||
       !webhookId
     ) {
-      throw new Response(undefined, { status: 401, statusText: "Unauthorized" });
+      throw unauthorized();
     }
+    assertDeliveryBinding(request, shop, topicHeader, null);
     const triggered = request.headers.get("X-Shopify-Triggered-At");
     return {
       shop,
@@ -75,6 +125,7 @@ export async function receiveWebhook(request: Request): Promise<ReceivedWebhook>
   } catch {
     payload = null;
   }
+  assertDeliveryBinding(request, context.shop, topicHeader, payload);
   const triggeredAt = context.triggeredAt ? new Date(context.triggeredAt) : null;
   return {
     shop: context.shop,
