@@ -44,11 +44,19 @@ export interface FakeTwilio {
   messages(): CapturedSms[];
   waitFor(predicate?: (message: CapturedSms) => boolean, timeoutMs?: number): Promise<CapturedSms>;
   addAccount(credentials: TwilioCredentials): void;
-  /** The next `times` message requests fail with `status` (Twilio's error JSON); later ones succeed again. */
-  failNext(status: TwilioFault, times?: number): void;
+  /**
+   * The next `times` message requests fail with `status` (Twilio's error JSON); later ones succeed again. A 429
+   * carries `Retry-After: retryAfterSeconds` (default 1).
+   */
+  failNext(status: TwilioFault, times?: number, options?: { retryAfterSeconds?: number }): void;
   /** Every message request fails with `status` until `recover()`. */
-  failAll(status: TwilioFault): void;
+  failAll(status: TwilioFault, options?: { retryAfterSeconds?: number }): void;
   recover(): void;
+  /**
+   * Messages to this number are refused for good, as Twilio refuses an invalid or unreachable number
+   * (400, code 21211 "Invalid 'To' Phone Number"): a permanent 4xx that no retry can fix.
+   */
+  rejectNumber(to: string): void;
   /** Number of message-create requests received, including rejected ones (fault tests count retries with it). */
   requestCount(): number;
   /**
@@ -195,7 +203,8 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
   const accounts = new Map<string, string>([[primary.accountSid, primary.authToken]]);
   const captured = new Captures<CapturedSms>("Fake Twilio", maxMessages);
   let requests = 0;
-  let fault: { status: TwilioFault; remaining: number } | null = null;
+  let fault: { status: TwilioFault; remaining: number; retryAfterSeconds: number } | null = null;
+  const rejectedNumbers = new Set<string>();
 
   const authenticate = (request: IncomingMessage, response: ServerResponse, pathAccountSid: string): boolean => {
     const credentials = basicCredentials(request);
@@ -216,12 +225,13 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     requests += 1;
     if (!authenticate(request, response, accountSid)) return;
     if (fault) {
-      const { status } = fault;
+      const { status, retryAfterSeconds } = fault;
       if (Number.isFinite(fault.remaining)) {
         fault.remaining -= 1;
         if (fault.remaining <= 0) fault = null;
       }
-      if (status === 429) return twilioError(response, 429, 20429, "Too Many Requests", { "Retry-After": "1" });
+      if (status === 429)
+        return twilioError(response, 429, 20429, "Too Many Requests", { "Retry-After": String(retryAfterSeconds) });
       return twilioError(response, status, 20500, status === 503 ? "Service Unavailable" : "Internal Server Error");
     }
     const contentType = request.headers["content-type"] ?? "";
@@ -234,6 +244,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     const messagingServiceSid = form.get("MessagingServiceSid")?.trim() || null;
     const body = form.get("Body") ?? "";
     if (!to) return twilioError(response, 400, 21604, "A 'To' phone number is required.");
+    if (rejectedNumbers.has(to)) return twilioError(response, 400, 21211, `Invalid 'To' Phone Number: ${to}`);
     if (!from && !messagingServiceSid) return twilioError(response, 400, 21603, "A 'From' phone number is required.");
     if (body.trim() === "") return twilioError(response, 400, 21602, "Message body is required.");
     if (body.length > 1600)
@@ -292,14 +303,17 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     addAccount: ({ accountSid, authToken }) => {
       accounts.set(accountSid, authToken);
     },
-    failNext: (status, times = 1) => {
-      fault = { status, remaining: times };
+    failNext: (status, times = 1, faultOptions = {}) => {
+      fault = { status, remaining: times, retryAfterSeconds: faultOptions.retryAfterSeconds ?? 1 };
     },
-    failAll: (status) => {
-      fault = { status, remaining: Number.POSITIVE_INFINITY };
+    failAll: (status, faultOptions = {}) => {
+      fault = { status, remaining: Number.POSITIVE_INFINITY, retryAfterSeconds: faultOptions.retryAfterSeconds ?? 1 };
     },
     recover: () => {
       fault = null;
+    },
+    rejectNumber: (to) => {
+      rejectedNumbers.add(to);
     },
     requestCount: () => requests,
     async reportStatus(sid, status) {

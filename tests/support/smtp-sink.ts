@@ -44,6 +44,14 @@ export interface SmtpSink {
   /** Resolves with the first message (already received or arriving later) that matches. */
   waitFor(predicate?: (message: CapturedEmail) => boolean, timeoutMs?: number): Promise<CapturedEmail>;
   clear(): void;
+  /**
+   * Fault switch: new connections are accepted but get no greeting until `release()`, so a client is left
+   * mid-send (what a stalled relay looks like). `release()` greets the held ones and every later one.
+   */
+  hold(): void;
+  release(): void;
+  /** Connections waiting for their greeting because of `hold()`. */
+  held(): number;
   close(): Promise<void>;
 }
 
@@ -103,6 +111,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   const now = options.now ?? (() => new Date());
   const maxMessages = options.maxMessages ?? 500;
   const captured = new Captures<CapturedEmail>("SMTP sink", maxMessages);
+  let holding = false;
+  let waiting: Array<() => void> = [];
 
   const server = new SMTPServer({
     disabledCommands: ["STARTTLS"],
@@ -112,6 +122,10 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     logger: false,
     // A pooled client (nodemailer's pool) may hold its connection open; stopping should not wait 30 s for it.
     closeTimeout: 500,
+    onConnect(_session, callback) {
+      if (!holding) return callback();
+      waiting.push(() => callback());
+    },
     onAuth(auth, _session, callback) {
       callback(null, { user: auth.username ?? "anonymous" });
     },
@@ -160,6 +174,16 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     clear: () => {
       captured.clear();
     },
+    hold: () => {
+      holding = true;
+    },
+    release: () => {
+      holding = false;
+      const greet = waiting;
+      waiting = [];
+      for (const callback of greet) callback();
+    },
+    held: () => waiting.length,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

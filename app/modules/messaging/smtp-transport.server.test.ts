@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeEmailTransports, sendEmail } from "~/modules/messaging/email.server";
-import { parseSmtpUrl } from "~/modules/messaging/smtp-transport.server";
+import { createSmtpTransport, parseSmtpUrl } from "~/modules/messaging/smtp-transport.server";
 import { encryptSecret } from "~/modules/shop/secrets.server";
 import { startLoopbackSmtp, type LoopbackSmtp } from "../../../tests/messaging/support";
+import { startSmtpSink } from "../../../tests/support/smtp-sink";
 
 describe("parseSmtpUrl", () => {
   it("reads host, port, TLS mode, credentials and options, with Kindly's pool defaults", () => {
@@ -68,5 +69,33 @@ describe("pooled SMTP transport", () => {
     // The bound is loose (a busy CI machine) but well below what the delayed ACK alone would cost.
     expect(perMessage).toBeLessThan(20);
     expect(smtp.connections()).toBe(1);
+  });
+});
+
+describe("a relay that refuses connections", () => {
+  it("fails every queued message at once (none left hanging in the pool), and sends again when it is back", async () => {
+    const probe = await startSmtpSink();
+    const { url, port } = probe;
+    await probe.close(); // nothing listens on the port now: connections are refused
+    const transport = createSmtpTransport(url);
+    try {
+      const mail = (n: number) => ({ from: "a@shop.example", to: "b@example.org", subject: `m${n}`, text: "Hi" });
+      // Four times the pool's five connections: each failed connect must free its slot for the next message.
+      const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, n) => transport.sendMail(mail(n))));
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(outcomes.map(() => "rejected"));
+      expect(
+        outcomes.every((outcome) => outcome.status === "rejected" && /ECONNREFUSED/.test(String(outcome.reason))),
+      ).toBe(true);
+
+      const back = await startSmtpSink({ port });
+      try {
+        await transport.sendMail(mail(99));
+        expect(back.messages().map((message) => message.subject)).toEqual(["m99"]);
+      } finally {
+        await back.close();
+      }
+    } finally {
+      transport.close();
+    }
   });
 });

@@ -10,8 +10,9 @@ import type SMTPPool from "nodemailer/lib/smtp-pool";
  *    Nagle's algorithm on, the terminator waits for the relay's delayed ACK (40 ms on Linux), so every message
  *    costs ~45 ms per connection even on loopback (measured: 45 ms -> 0.7 ms per message with this change). That
  *    is the difference between ~100 and thousands of messages per second for a worker.
- * 2. Shorter timeouts (connect 10 s, greeting 10 s, idle socket 60 s, instead of 2 min / 30 s / 10 min), so a dead
- *    relay fails fast and the scheduler's backoff takes over.
+ * 2. Shorter timeouts (greeting 10 s, idle socket 60 s, instead of 30 s / 10 min), so a dead relay fails fast
+ *    and the scheduler's backoff takes over. (The socket is handed to nodemailer while it connects, so a host that
+ *    never answers is caught by the greeting timeout.)
  *
  * Options in the URL's query string (pool=false, maxConnections=2, tls.rejectUnauthorized=false, ...) win, as
  * with nodemailer's own URL parsing.
@@ -62,25 +63,17 @@ export function parseSmtpUrl(url: string): SmtpOptions {
 type SocketCallback = (error: Error | null, socketOptions?: { connection: net.Socket }) => void;
 
 /**
- * Opens the TCP connection for nodemailer with Nagle disabled. For smtps:// nodemailer upgrades this socket to TLS
- * itself; STARTTLS works as usual on top of it.
+ * Opens the TCP connection for nodemailer with Nagle disabled, and hands it over at once, still connecting:
+ * nodemailer's own socket handlers then see a refused, reset or silent connection (greeting timeout) and report it
+ * through the pool's error path, which frees the pool slot. Calling back with the error instead would leak the slot:
+ * nodemailer never releases a pool resource whose getSocket failed, so after `maxConnections` failed connects (a
+ * relay down for a minute) the pool would hold every later message forever, even once the relay is back.
+ * For smtps:// nodemailer upgrades this socket to TLS itself; STARTTLS works as usual on top of it.
  */
 export function connectWithoutNagle(options: SMTPPool.Options, callback: SocketCallback): void {
   const port = Number(options.port) || (options.secure ? 465 : 587);
   const socket = net.connect({ host: options.host ?? "localhost", port, noDelay: true });
-  const timer = setTimeout(() => {
-    socket.destroy(Object.assign(new Error(`Connection timeout to ${options.host}:${port}`), { code: "ETIMEDOUT" }));
-  }, options.connectionTimeout ?? DEFAULTS.connectionTimeout);
-  const onError = (error: Error) => {
-    clearTimeout(timer);
-    callback(error);
-  };
-  socket.once("error", onError);
-  socket.once("connect", () => {
-    clearTimeout(timer);
-    socket.removeListener("error", onError);
-    callback(null, { connection: socket });
-  });
+  callback(null, { connection: socket });
 }
 
 export function createSmtpTransport(url: string): Transporter {
