@@ -43,6 +43,7 @@ export default tseslint.config(
       "*.config.ts",
       "*.config.js",
       "app/env.server.ts",
+      "scripts/db-migrate.ts",
       "**/*.test.ts",
       "**/*.test.tsx",
     ],
