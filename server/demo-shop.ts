@@ -1,4 +1,4 @@
-import type { AbandonedCheckout } from "~/modules/demo/runtime.server";
+import type { AbandonedCheckout, DemoOrder } from "~/modules/demo/runtime.server";
 import type { PreviewProduct, PreviewShop } from "~/modules/storefront/preview.server";
 import {
   createEmulator,
@@ -21,6 +21,9 @@ export interface DemoShopEmulator {
   /** A subscribed customer starts a checkout and leaves; Kindly receives the signed checkouts/create webhook. */
   abandonCheckout(): Promise<AbandonedCheckout>;
   abandonedCheckouts(): AbandonedCheckout[];
+  /** A subscribed customer orders; the order ships and is delivered: orders/create, orders/fulfilled, delivered. */
+  placeDeliveredOrder(): Promise<DemoOrder>;
+  placedOrders(): DemoOrder[];
   close(): Promise<void>;
 }
 
@@ -122,6 +125,42 @@ export async function startDemoShop(options: DemoShopOptions): Promise<DemoShopE
     return record;
   }
 
+  // Buyers for the care flows: subscribed customers with no order yet (their order is a first order), in turn.
+  const placed: DemoOrder[] = [];
+  const firstTimers = candidates.filter((customer) => store.numberOfOrders(customer.id) === 0);
+  const buyers = firstTimers.length > 0 ? firstTimers : candidates;
+
+  async function placeDeliveredOrder(): Promise<DemoOrder> {
+    const customer = buyers[placed.length % buyers.length];
+    const order = store.placeOrder({ customerId: customer.id });
+    const webhooks: DemoOrder["webhooks"] = [];
+    const send = async (subject: Parameters<Emulator["sendWebhook"]>[1]) => {
+      const delivery = await emulator.sendWebhook(store, subject);
+      await delivery.response?.arrayBuffer();
+      webhooks.push({
+        topic: subject.topic,
+        status: delivery.error ? null : delivery.status,
+        error: delivery.error ?? null,
+      });
+    };
+    await send({ topic: "orders/create", order });
+    store.fulfillOrder(order.id);
+    await send({ topic: "orders/fulfilled", order });
+    store.markDelivered(order.id);
+    await send({ topic: "fulfillment_events/create", order, fulfillment: order.fulfillments[0] });
+    const record: DemoOrder = {
+      name: order.name,
+      at: options.now(),
+      customerName: `${customer.firstName} ${customer.lastName}`,
+      email: order.email,
+      locale: order.customerLocale,
+      items: order.lineItems.reduce((sum, line) => sum + line.quantity, 0),
+      webhooks,
+    };
+    placed.unshift(record);
+    return record;
+  }
+
   return {
     shop: store.domain,
     store,
@@ -129,6 +168,8 @@ export async function startDemoShop(options: DemoShopOptions): Promise<DemoShopE
     storefront: () => storefrontView(store),
     abandonCheckout,
     abandonedCheckouts: () => [...abandoned],
+    placeDeliveredOrder,
+    placedOrders: () => [...placed],
     close: async () => server.close(),
   };
 }

@@ -317,7 +317,7 @@ export default function CustomersPage() {
                     ]}
                     rows={page.list.rows.map((row) => [
                       <BlockStack key={row.id} gap="050">
-                        <Text as="span">{row.name}</Text>
+                        <RemixLink to={`/app/customers/${row.id}`}>{row.name}</RemixLink>
                         {row.email ? (
                           <Text as="span" tone="subdued" variant="bodySm">
                             {row.email}

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link as RemixLink, useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -636,6 +636,7 @@ function CustomerCard({ loaded }: { loaded: LoaderData }) {
               {customer.ordersCount} {customer.ordersCount === 1 ? "order" : "orders"},{" "}
               {formatMoney(customer.totalSpent, currencyCode)} spent
             </Text>
+            <RemixLink to={`/app/customers/${customer.id}`}>Every message Kindly sent them, and why</RemixLink>
             {customer.orders.length > 0 ? (
               <ul style={{ margin: 0, paddingLeft: 18 }}>
                 {customer.orders.map((recent) => (

@@ -13,6 +13,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisSty
 export const ADMIN_NAV = [
   { to: "/app", label: "Dashboard", rel: "home" },
   { to: "/app/recovery", label: "Recovery" },
+  { to: "/app/flows", label: "Flows" },
   { to: "/app/inbox", label: "Inbox" },
   { to: "/app/customers", label: "Customers" },
   { to: "/app/faq", label: "FAQ" },

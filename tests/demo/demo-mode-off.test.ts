@@ -17,12 +17,19 @@ describe("demo routes outside demo mode", () => {
     "/demo",
     "/demo/outbox",
     "/demo/clock",
+    "/demo/orders",
     "/demo/storefront",
     "/demo/storefront?locale=fr",
     "/demo/storefront/policies/refund-policy",
     "/demo/storefront/assets/policy-links.css",
   ])("GET %s is 404", async (path) => {
     const response = await fetch(`${app.url}${path}`, { redirect: "manual" });
+    expect(response.status).toBe(404);
+    await response.arrayBuffer();
+  });
+
+  it("POST /demo/orders is 404: no simulated customer outside the demo", async () => {
+    const response = await fetch(`${app.url}/demo/orders`, { method: "POST", redirect: "manual" });
     expect(response.status).toBe(404);
     await response.arrayBuffer();
   });

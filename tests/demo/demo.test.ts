@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getClock } from "~/clock.server";
 import prisma from "~/db.server";
 import { registerDueWork } from "~/jobs/worker.server";
-import { setRecoveryEnabled } from "~/modules/recovery/editor.server";
+import { setFlowEnabled, setRecoveryEnabled } from "~/modules/recovery/editor.server";
 import { decryptSecret } from "~/modules/shop/secrets.server";
 import { startDemo, type DemoHandle } from "../../server/demo-runtime";
 
@@ -32,7 +32,7 @@ describe("npm run demo", () => {
     expect(session).toMatchObject({
       shop: DEMO_SHOP,
       isOnline: false,
-      scope: "read_customers,write_customers,read_orders,write_discounts,read_themes",
+      scope: "read_customers,write_customers,read_orders,write_discounts,read_themes,read_fulfillments",
     });
     expect(session?.accessToken).toBeTruthy();
 
@@ -71,7 +71,17 @@ describe("npm run demo", () => {
   });
 
   it("opens the embedded admin pages outside Shopify's iframe, without App Bridge's CDN script", async () => {
-    for (const path of ["/app", "/app/settings", "/app/recovery", "/app/inbox", "/app/customers", "/app/faq"]) {
+    for (const path of [
+      "/app",
+      "/app/settings",
+      "/app/recovery",
+      "/app/flows",
+      "/app/flows/post-purchase",
+      "/app/flows/vip",
+      "/app/inbox",
+      "/app/customers",
+      "/app/faq",
+    ]) {
       const response = await get(path);
       expect(response.status, path).toBe(200);
       const html = await response.text();
@@ -263,5 +273,72 @@ describe("npm run demo", () => {
     expect(email.subject).toBeTruthy();
     const outbox = await (await get("/demo/outbox")).text();
     expect(outbox).toContain(checkout.email!);
+  });
+  it("cares end to end: a customer orders and receives it, the welcome follows, every webhook answered 200", async () => {
+    const home = await (await get("/demo")).text();
+    expect(home).toContain('action="/demo/orders"');
+    expect(home).toContain("Every care flow is off");
+    await setFlowEnabled(DEMO_SHOP, "FIRST_ORDER", true);
+    await setFlowEnabled(DEMO_SHOP, "ORDER_DELIVERED", true);
+
+    const placed = await fetch(`${demo.url}/demo/orders`, { method: "POST", redirect: "manual" });
+    expect(placed.status).toBe(303);
+    const [order] = demo.emulator.placedOrders();
+    expect(order.webhooks).toEqual([
+      { topic: "orders/create", status: 200, error: null },
+      { topic: "orders/fulfilled", status: 200, error: null },
+      { topic: "fulfillment_events/create", status: 200, error: null },
+    ]);
+    expect(await (await get("/demo")).text()).toContain("On: Post-purchase check-in, First-time buyer welcome.");
+
+    const welcome = () =>
+      prisma.scheduledMessage.findFirst({ where: { shop: DEMO_SHOP, run: { flow: { trigger: "FIRST_ORDER" } } } });
+    const until = async (done: () => Promise<boolean>) => {
+      const deadline = Date.now() + 5_000;
+      while (!(await done()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    // The worker processes the three queued webhooks: a welcome and a check-in planned.
+    const runs = () =>
+      prisma.flowRun.count({
+        where: { shop: DEMO_SHOP, flow: { trigger: { in: ["FIRST_ORDER", "ORDER_DELIVERED"] } } },
+      });
+    await until(async () => (await runs()) === 2);
+    expect(await runs()).toBe(2);
+    expect(await welcome()).not.toBeNull();
+
+    const advance = (duration: string) =>
+      fetch(`${demo.url}/demo/clock`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ advance: duration }),
+      });
+    expect((await advance("P1D")).status).toBe(200);
+    const settled = (state: string | undefined) => ["SENT", "SKIPPED", "FAILED", "CANCELLED"].includes(state ?? "");
+    await until(async () => {
+      const row = await welcome();
+      return row !== null && (settled(row.state) || (row.state === "PENDING" && row.deferReason === "QUIET_HOURS"));
+    });
+    // The demo's clock follows the real time of day: at night in the shop's time zone the welcome waits for 08:00.
+    if ((await welcome())?.state === "PENDING") {
+      expect((await advance("PT13H")).status).toBe(200);
+      await until(async () => settled((await welcome())?.state));
+    }
+    // The customer's timeline page says what was planned for them and why.
+    const customer = await prisma.customer.findFirstOrThrow({ where: { shop: DEMO_SHOP, email: order.email } });
+    const timeline = await get(`/app/customers/${customer.id}`);
+    expect(timeline.status).toBe(200);
+    const timelineHtml = await timeline.text();
+    expect(timelineHtml).toContain("Every message Kindly sent, and why");
+    expect(timelineHtml).toContain("Placed their first order");
+    expect(timelineHtml).toContain(`was delivered`);
+    const row = await welcome();
+    // Sent, or held back by the shared frequency cap when this customer was also the recovery test's shopper.
+    expect(["SENT", "SKIPPED"]).toContain(row?.state);
+    if (row?.state === "SENT") {
+      const email = await demo.smtpSink!.waitFor((message) => message.to.includes(order.email!), 3_000);
+      expect(email.subject).toMatch(/first order|première commande/);
+    } else {
+      expect(row?.skipReason).toBe("FREQUENCY_CAP");
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { Session } from "@shopify/shopify-api";
 import type { ThemeAppEmbedsResult } from "~/graphql/ThemeAppEmbeds";
+import type { ProductCareInfoResult } from "~/graphql/ProductCareInfo";
 import type { PersonalDiscountCreateResult } from "~/graphql/PersonalDiscountCreate";
 import type { PersonalFreeShippingCreateResult } from "~/graphql/PersonalFreeShippingCreate";
 import { basicDiscountInput, discountTitle, freeShippingInput, validateTerms } from "~/modules/discounts/discounts";
@@ -143,6 +144,34 @@ const CASES: Record<string, OperationCase> = {
       const stored = store.getMetafield(store.shop.appInstallationId, "kindly", "faq");
       expect(stored?.id).toBe(result.metafields[0].id);
       expect(JSON.parse(stored!.value)).toEqual({ version: 1, default_locale: "en", locales: { en: [] } });
+    },
+  },
+  ProductCareInfo: {
+    variables: () => {
+      const [withCare, without] = store.products;
+      store.setMetafields([
+        {
+          ownerId: withCare.id,
+          namespace: "custom",
+          key: "care_instructions",
+          type: "multi_line_text_field",
+          value: "Store airtight, away from light.",
+        },
+      ]);
+      return { ids: [withCare.id, without.id, "gid://shopify/Product/1"] };
+    },
+    check: (data) => {
+      const { nodes } = data as ProductCareInfoResult;
+      const [withCare, without] = store.products;
+      expect(nodes).toHaveLength(3);
+      expect(nodes[0]).toEqual({
+        id: withCare.id,
+        title: withCare.title,
+        productType: withCare.productType,
+        careInstructions: { value: "Store airtight, away from light." },
+      });
+      expect(nodes[1]).toMatchObject({ id: without.id, careInstructions: null });
+      expect(nodes[2]).toBeNull();
     },
   },
   ThemeAppEmbeds: {

@@ -1,11 +1,17 @@
 import { DemoDocument } from "~/components/demo/DemoDocument";
 import { DemoTime } from "~/components/demo/DemoTime";
 import type { RecoveryDemoState } from "~/modules/demo/checkouts.server";
+import type { CareDemoState } from "~/modules/demo/orders.server";
 import type { ChannelSummary, DemoOverview } from "~/modules/demo/overview.server";
 
 const ADMIN_PAGES = [
   { href: "/app", label: "Dashboard", what: "what Kindly holds for the shop and, as features land, its results" },
   { href: "/app/recovery", label: "Recovery", what: "the abandoned-checkout conversation flow" },
+  {
+    href: "/app/flows",
+    label: "Flows",
+    what: "every flow: post-purchase check-in, welcome, VIP, at risk, delays, reviews",
+  },
   { href: "/app/inbox", label: "Inbox", what: "chat, email and SMS conversations in one place" },
   { href: "/app/customers", label: "Customers", what: "segments and predicted lifetime value" },
   { href: "/app/faq", label: "FAQ", what: "answers shown on the storefront and suggested in chat" },
@@ -64,7 +70,59 @@ function RecoveryCard({ recovery }: { recovery: RecoveryDemoState }) {
   );
 }
 
-export function DemoHome({ overview, recovery }: { overview: DemoOverview; recovery: RecoveryDemoState }) {
+function CareCard({ care }: { care: CareDemoState }) {
+  const on = care.flows.filter((flow) => flow.enabled).map((flow) => flow.name);
+  return (
+    <section className="card" id="care" aria-labelledby="care-heading">
+      <h2 id="care-heading">Try the care flows</h2>
+      <p className={on.length > 0 ? "muted" : "notice"}>
+        {on.length > 0
+          ? `On: ${on.join(", ")}.`
+          : "Every care flow is off, as for every new install. Switch some on in Flows (the post-purchase check-in and the first-time buyer welcome, for example)."}{" "}
+        <a href="/app/flows">Flows</a>
+      </p>
+      <p className="muted">
+        Then let a customer order: the order ships and arrives the same day (orders/create, orders/fulfilled and the
+        carrier&apos;s delivered event reach Kindly, signed). Move the clock +24 h for the welcome, +3 days twice for
+        the check-in; its rating links open a page where 1 or 2 opens a conversation in the Inbox and 4 or 5 leads to
+        the review invitation three days later. Customers &gt; a customer shows every message and why.
+      </p>
+      {care.available ? (
+        <form method="post" action="/demo/orders">
+          <button type="submit" className="primary">
+            A customer orders (delivered today)
+          </button>
+        </form>
+      ) : null}
+      {care.recent.length > 0 ? (
+        <ul className="links" style={{ marginTop: 12 }}>
+          {care.recent.map((order) => (
+            <li key={order.name}>
+              <strong>{order.customerName}</strong> ({order.email ?? "no email"}, {order.locale}), order {order.name},{" "}
+              {order.items} item{order.items === 1 ? "" : "s"}
+              <span className="desc" style={{ marginTop: 0 }}>
+                {order.webhooks
+                  .map((hook) => `${hook.topic} ${hook.status === null ? `not delivered: ${hook.error}` : hook.status}`)
+                  .join(" · ")}{" "}
+                · {order.at.toISOString()}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+export function DemoHome({
+  overview,
+  recovery,
+  care,
+}: {
+  overview: DemoOverview;
+  recovery: RecoveryDemoState;
+  care?: CareDemoState;
+}) {
   return (
     <DemoDocument title="Demo home" currentPath="/demo">
       <h1>Kindly demo</h1>
@@ -120,6 +178,7 @@ export function DemoHome({ overview, recovery }: { overview: DemoOverview; recov
         </section>
 
         <RecoveryCard recovery={recovery} />
+        {care ? <CareCard care={care} /> : null}
 
         <section className="card" aria-labelledby="shop-heading">
           <h2 id="shop-heading">The emulated shop</h2>

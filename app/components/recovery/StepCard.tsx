@@ -57,7 +57,12 @@ export function StepCard({
   canRemove,
   onChange,
   onRemove,
+  anchorLabel = "after the last checkout activity",
+  variablesHelp = VARIABLES_HELP,
 }: {
+  /** "after the last checkout activity" (recovery); a care flow says what its delays count from. */
+  anchorLabel?: string;
+  variablesHelp?: string;
   index: number;
   draft: StepDraft;
   errors: FieldErrors;
@@ -96,9 +101,7 @@ export function StepCard({
             </Text>
             <Badge tone={draft.channel === "SMS" ? "info" : undefined}>{channelLabel(draft.channel)}</Badge>
             <Text as="span" tone="subdued">
-              {Number.isFinite(delayMinutes) && delayMinutes > 0
-                ? `${describeDelay(delayMinutes)} after the last checkout activity`
-                : ""}
+              {Number.isFinite(delayMinutes) && delayMinutes > 0 ? `${describeDelay(delayMinutes)} ${anchorLabel}` : ""}
             </Text>
           </InlineStack>
           {canRemove ? (
@@ -173,7 +176,7 @@ export function StepCard({
                   value={draft.templates[locale].body}
                   onChange={(value) => updateTemplate("body", value)}
                   error={errors[`templates.${locale}.body`]}
-                  helpText={VARIABLES_HELP}
+                  helpText={variablesHelp}
                 />
                 {draft.channel === "SMS" ? (
                   <TextField

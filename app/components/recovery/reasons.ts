@@ -31,7 +31,11 @@ const SKIP_SENTENCES: Record<SkipReason | OtherSkipReason, (channel: Channel) =>
   SMS_LIMIT: () => "An SMS had already been sent for this checkout: Kindly sends at most one per checkout.",
   SMS_WINDOW_PASSED: () =>
     "More than 48 hours had passed since the checkout (or quiet hours would have pushed it past 48 hours): carriers do not allow a recovery SMS after that.",
-  FREQUENCY_CAP: () => "This contact had already been messaged about another checkout recently (frequency cap).",
+  FREQUENCY_CAP: () =>
+    "This contact had already received another Kindly message recently (the frequency cap, shared by every flow).",
+  ORDER_FULFILLED: () => "The order had shipped by then, so the delay alert was not needed.",
+  ORDER_CANCELLED: () => "The order was cancelled.",
+  SEGMENT_LEFT: () => "The customer was no longer in the segment when the message came due.",
   SUBJECT_GONE: () => "The checkout no longer exists (it was deleted or its data erased at the shopper's request).",
   FLOW_CHANGED: () =>
     "The recovery steps were reordered while this checkout was in the flow; to never send a step twice or out of order, its sequence ended.",
@@ -46,6 +50,9 @@ const STOP_SENTENCES: Record<StopReason | "FLOW_CHANGED", string> = {
   FLOW_DISABLED: "Recovery was switched off.",
   APP_UNINSTALLED: "Kindly was uninstalled from the store.",
   CLICKED_THROUGH: "The shopper clicked through to their checkout.",
+  ORDER_FULFILLED: "The order shipped.",
+  ORDER_CANCELLED: "The order was cancelled.",
+  RATED: "The shopper rated their order.",
   FLOW_CHANGED:
     "The recovery steps were reordered while this checkout was in the flow, so its remaining steps were cancelled.",
 };

@@ -7,6 +7,7 @@ import { receiveWebhook, recordRejected, type Tx } from "~/modules/webhooks/rece
 import type { ParsedOrder } from "~/modules/recovery/payloads";
 import { markBulkOperationFinished } from "~/modules/customers/import.server";
 import { assignSegment, isSegment, isVip, LAPSED_AFTER_DAYS, type Segment } from "~/modules/customers/segments";
+import { enrollSegmentEntries } from "~/modules/flows/triggers.server";
 
 /**
  * Keeping customers current after the import: customers/create|update|delete, the customer side of
@@ -208,6 +209,8 @@ export async function applyOrderToCustomer(
     await tx.segmentChange.create({
       data: { shop, customerId: stored.id, fromSegment, toSegment: segment, changedAt: now, reason: "WEBHOOK" },
     });
+    // Entering VIP (or at risk) is a lifecycle trigger (app/modules/flows).
+    await enrollSegmentEntries(tx, shop, [{ customerId: stored.id, fromSegment, toSegment: segment }], "WEBHOOK", now);
   }
   return isNew ? "COUNTED" : "UPDATED";
 }

@@ -61,6 +61,24 @@ export interface DemoRuntime {
   abandonCheckout: () => Promise<AbandonedCheckout>;
   /** The checkouts abandoned this way, newest first. */
   abandonedCheckouts: () => AbandonedCheckout[];
+  /**
+   * A customer of the emulated shop orders, and the order ships and arrives the same day: the emulator sends Kindly
+   * orders/create, orders/fulfilled and fulfillment_events/create ("delivered"), signed, as Shopify would.
+   */
+  placeDeliveredOrder: () => Promise<DemoOrder>;
+  /** The orders placed this way, newest first. */
+  placedOrders: () => DemoOrder[];
+}
+
+export interface DemoOrder {
+  name: string;
+  at: Date;
+  customerName: string;
+  email: string | null;
+  locale: string;
+  items: number;
+  /** Kindly's HTTP answer to each webhook (topic -> status), or the delivery error. */
+  webhooks: Array<{ topic: string; status: number | null; error: string | null }>;
 }
 
 export interface AbandonedCheckout {

@@ -2,6 +2,7 @@ import type prisma from "~/db.server";
 import { slaDueTimes } from "~/modules/inbox/sla.server";
 import { normalizeEmail, normalizePhone } from "~/modules/webhooks/payload.server";
 import type { Tx } from "~/modules/webhooks/receive.server";
+import { stopCareRunsForContact } from "~/modules/flows/enroll.server";
 
 /**
  * The seam between channels and the inbox: a shopper wrote (email reply, SMS, chat), so it lands in a conversation
@@ -224,5 +225,14 @@ export async function recordInboundMessage(db: Db, input: InboundMessage): Promi
     },
     select: { id: true },
   });
+  // The shopper wrote to the shop: a person takes over, so the care flows still planned for them stop (recovery's
+  // own rule stops the checkout's sequence when the reply answers one of its messages).
+  await stopCareRunsForContact(
+    db,
+    input.shop,
+    { customerId, email: contact.email, phone: contact.phone },
+    "REPLIED",
+    input.receivedAt,
+  );
   return { conversationId, conversationMessageId: message.id, outcome };
 }

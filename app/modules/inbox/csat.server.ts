@@ -1,6 +1,8 @@
 import prisma from "~/db.server";
 import { slaDueTimes } from "~/modules/inbox/sla.server";
 import { verifyToken } from "~/modules/messaging/tokens.server";
+import { enrollHappyRating } from "~/modules/flows/triggers.server";
+import { HAPPY_RATING } from "~/modules/flows/triggers";
 
 /**
  * CSAT responses: one per conversation, whatever the channel it came back on (chat widget, signed email link,
@@ -45,7 +47,15 @@ export async function recordCsatResponse(input: CsatResponseInput): Promise<{ ou
   return prisma.$transaction(async (tx) => {
     const conversation = await tx.conversation.findFirst({
       where: { id: input.conversationId, shop: input.shop },
-      select: { id: true, status: true, csatRequestedAt: true, csatRespondedAt: true },
+      select: {
+        id: true,
+        status: true,
+        csatRequestedAt: true,
+        csatRespondedAt: true,
+        customerId: true,
+        contactEmail: true,
+        contactPhone: true,
+      },
     });
     if (!conversation || !conversation.csatRequestedAt) return { outcome: "NOT_REQUESTED" as const };
     if (conversation.csatRespondedAt) return { outcome: "ALREADY_ANSWERED" as const };
@@ -105,6 +115,20 @@ export async function recordCsatResponse(input: CsatResponseInput): Promise<{ ou
           createdAt: input.at,
         },
       });
+    }
+    if (input.score >= HAPPY_RATING) {
+      // A happy shopper may be glad to leave a review (the review invitation flow, when it is on); never a low one.
+      await enrollHappyRating(
+        tx,
+        input.shop,
+        {
+          subjectType: "CONVERSATION",
+          subjectId: conversation.id,
+          customerId: conversation.customerId,
+          fallbackKey: conversation.contactEmail ?? conversation.contactPhone ?? conversation.id,
+        },
+        input.at,
+      );
     }
     return { outcome: "RECORDED" as const };
   });

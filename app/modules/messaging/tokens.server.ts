@@ -17,13 +17,15 @@ import { signingTag } from "~/modules/shop/signing.server";
  * endpoints cannot be used as an oracle.
  */
 
-export type TokenKind = "OPEN" | "CLICK" | "UNSUBSCRIBE" | "CSAT";
+export type TokenKind = "OPEN" | "CLICK" | "UNSUBSCRIBE" | "CSAT" | "RATING";
 
 export type TokenPayload =
   | { kind: "OPEN"; messageId: string }
   | { kind: "CLICK"; messageId: string; url: string }
   | { kind: "UNSUBSCRIBE"; messageId: string }
-  | { kind: "CSAT"; messageId: string; score?: number };
+  | { kind: "CSAT"; messageId: string; score?: number }
+  // The post-purchase check-in's one-click rating: `messageId` is the ScheduledMessage id (known before rendering).
+  | { kind: "RATING"; messageId: string; score?: number };
 
 export type VerifiedToken<K extends TokenKind> = Extract<TokenPayload, { kind: K }> & { expiresAt: Date };
 
@@ -39,9 +41,10 @@ export const TOKEN_TTL_SECONDS: Record<TokenKind, number> = {
   CLICK: 60 * DAY_SECONDS,
   UNSUBSCRIBE: 365 * DAY_SECONDS,
   CSAT: 60 * DAY_SECONDS,
+  RATING: 60 * DAY_SECONDS,
 };
 
-const KIND_CODES: Record<TokenKind, string> = { OPEN: "o", CLICK: "c", UNSUBSCRIBE: "u", CSAT: "s" };
+const KIND_CODES: Record<TokenKind, string> = { OPEN: "o", CLICK: "c", UNSUBSCRIBE: "u", CSAT: "s", RATING: "r" };
 const KINDS_BY_CODE = new Map(Object.entries(KIND_CODES).map(([kind, code]) => [code, kind as TokenKind]));
 
 const PURPOSE = "kindly/engagement-token/v1";
@@ -65,7 +68,7 @@ export function createToken(payload: TokenPayload, options: { now?: Date; ttlSec
     x: Math.floor(now.getTime() / 1000) + ttl,
   };
   if (payload.kind === "CLICK") wire.u = payload.url;
-  if (payload.kind === "CSAT" && payload.score !== undefined) wire.s = payload.score;
+  if ((payload.kind === "CSAT" || payload.kind === "RATING") && payload.score !== undefined) wire.s = payload.score;
   const encoded = Buffer.from(JSON.stringify(wire), "utf8").toString("base64url");
   return `${encoded}.${tag(encoded).toString("base64url")}`;
 }
@@ -106,8 +109,9 @@ export function verifyToken<K extends TokenKind>(
       if (typeof u !== "string" || u.length === 0) return null;
       return { kind: "CLICK", messageId: m, url: u, expiresAt } as VerifiedToken<K>;
     case "CSAT":
+    case "RATING":
       return {
-        kind: "CSAT",
+        kind,
         messageId: m,
         ...(typeof s === "number" && Number.isInteger(s) ? { score: s } : {}),
         expiresAt,
@@ -128,6 +132,11 @@ export function clickUrl(appUrl: string, messageId: string, target: string, now?
 
 export function unsubscribeUrl(appUrl: string, messageId: string, now?: Date): string {
   return `${trimSlash(appUrl)}/u/${createToken({ kind: "UNSUBSCRIBE", messageId }, { now })}`;
+}
+
+/** The post-purchase check-in's one-click rating link (app/routes/r.$token: GET shows, POST records). */
+export function ratingUrl(appUrl: string, scheduledId: string, score: number, now?: Date): string {
+  return `${trimSlash(appUrl)}/r/${createToken({ kind: "RATING", messageId: scheduledId, score }, { now })}`;
 }
 
 function trimSlash(url: string): string {

@@ -9,13 +9,16 @@ import {
   EDITOR_LOCALES,
   fieldErrorsFrom,
   LOCALE_LABELS,
+  CareFlowSettingsSchema,
   RecoverySettingsSchema,
   splitDelay,
   type ConsentPolicyChoice,
   type FieldErrors,
   type StepSettings,
 } from "~/modules/recovery/editor";
-import { ensureRecoveryFlow } from "~/modules/recovery/flow.server";
+import { ensureFlow } from "~/modules/flows/enroll.server";
+import { parseFlowOptions, type FlowOptions, type Trigger } from "~/modules/flows/triggers";
+import { RECOVERY_TRIGGER } from "~/modules/recovery/flow.server";
 import { TemplateError, validateTemplate } from "~/modules/recovery/render.server";
 import { stopRuns } from "~/modules/recovery/stop.server";
 
@@ -36,7 +39,10 @@ export interface EditorStep {
 }
 
 export interface RecoveryEditor {
+  trigger: Trigger;
   enabled: boolean;
+  /** Trigger-specific options (the VIP perk, the review page). */
+  options: FlowOptions;
   holdoutPercent: number;
   steps: EditorStep[];
   consentPolicy: ConsentPolicyChoice;
@@ -69,13 +75,20 @@ function editorTemplates(json: string): EditorStep["templates"] {
 
 /** Null when Kindly has no record of the shop (it never finished installing): nothing to edit yet. */
 export async function loadRecoveryEditor(shop: string): Promise<RecoveryEditor | null> {
+  return loadFlowEditor(shop, RECOVERY_TRIGGER);
+}
+
+/** The editor of any trigger's flow (recovery's and the care flows' share it). */
+export async function loadFlowEditor(shop: string, trigger: Trigger): Promise<RecoveryEditor | null> {
   const shopRow = await prisma.shop.findUnique({ where: { shop } });
   if (!shopRow) return null;
   // The first visit creates the flow with Kindly's default steps, switched off.
-  const flow = await ensureRecoveryFlow(prisma, shop);
+  const flow = await ensureFlow(prisma, shop, trigger);
   const activeRuns = await prisma.flowRun.count({ where: { shop, flowId: flow.id, state: "ACTIVE" } });
   return {
+    trigger,
     enabled: flow.enabled,
+    options: parseFlowOptions(flow.settingsJson),
     holdoutPercent: flow.holdoutPercent,
     steps: flow.steps.map((step) => ({
       id: step.id,
@@ -146,7 +159,13 @@ export type SaveRecoveryResult =
  * flow follow the new plan where that is safe (see `resyncRuns`).
  */
 export async function saveRecoverySettings(shop: string, input: unknown): Promise<SaveRecoveryResult> {
-  const parsed = RecoverySettingsSchema.safeParse(input);
+  return saveFlowSettings(shop, RECOVERY_TRIGGER, input);
+}
+
+/** As saveRecoverySettings, for any trigger's flow (the care flows' editor rules: longer delays, no 48 h SMS rule). */
+export async function saveFlowSettings(shop: string, trigger: Trigger, input: unknown): Promise<SaveRecoveryResult> {
+  const schema = trigger === RECOVERY_TRIGGER ? RecoverySettingsSchema : CareFlowSettingsSchema;
+  const parsed = schema.safeParse(input);
   if (!parsed.success) return { result: "INVALID", fieldErrors: fieldErrorsFrom(parsed.error) };
   const settings = parsed.data;
   const liquidErrors = templateFieldErrors(settings.steps);
@@ -168,7 +187,7 @@ export async function saveRecoverySettings(shop: string, input: unknown): Promis
 
   const outcome = await prisma.$transaction(
     async (tx) => {
-      const flow = await ensureRecoveryFlow(tx, shop);
+      const flow = await ensureFlow(tx, shop, trigger);
       const previous = flow.steps.map((step) => ({ id: step.id, position: step.position }));
       await tx.flowStep.deleteMany({ where: { flowId: flow.id } });
       await tx.flowStep.createMany({
@@ -188,7 +207,7 @@ export async function saveRecoverySettings(shop: string, input: unknown): Promis
     // Re-planning many checkouts in progress can take longer than Prisma's 5 s default on a busy shop.
     { timeout: 30_000 },
   );
-  getLogger().info({ shop, steps: plan.length, ...outcome }, "recovery settings saved");
+  getLogger().info({ shop, trigger, steps: plan.length, ...outcome }, "flow settings saved");
   return { result: "SAVED", steps: plan.length, ...outcome };
 }
 
@@ -313,11 +332,15 @@ export type SetEnabledResult =
  * abandoned from then on.
  */
 export async function setRecoveryEnabled(shop: string, enabled: boolean): Promise<SetEnabledResult> {
+  return setFlowEnabled(shop, RECOVERY_TRIGGER, enabled);
+}
+
+export async function setFlowEnabled(shop: string, trigger: Trigger, enabled: boolean): Promise<SetEnabledResult> {
   const shopRow = await prisma.shop.findUnique({ where: { shop }, select: { shop: true } });
   if (!shopRow) return { result: "SHOP_NOT_FOUND" };
   const now = getClock().now();
   const outcome = await prisma.$transaction(async (tx): Promise<SetEnabledResult> => {
-    const flow = await ensureRecoveryFlow(tx, shop);
+    const flow = await ensureFlow(tx, shop, trigger);
     if (flow.enabled === enabled) return { result: enabled ? "ALREADY_ENABLED" : "ALREADY_DISABLED" };
     await tx.flow.update({ where: { id: flow.id }, data: { enabled } });
     if (enabled) return { result: "ENABLED" };
@@ -334,6 +357,15 @@ export async function setRecoveryEnabled(shop: string, enabled: boolean): Promis
     );
     return { result: "DISABLED", stoppedRuns };
   });
-  getLogger().info({ shop, ...outcome }, "recovery flow switched");
+  getLogger().info({ shop, trigger, ...outcome }, "flow switched");
   return outcome;
+}
+
+/** Saves a flow's trigger-specific options (the VIP perk, the review page's URL), already validated by the caller. */
+export async function saveFlowOptions(shop: string, trigger: Trigger, options: FlowOptions): Promise<boolean> {
+  const shopRow = await prisma.shop.findUnique({ where: { shop }, select: { shop: true } });
+  if (!shopRow) return false;
+  const flow = await ensureFlow(prisma, shop, trigger);
+  await prisma.flow.update({ where: { id: flow.id }, data: { settingsJson: JSON.stringify(options) } });
+  return true;
 }

@@ -44,21 +44,41 @@ export const TemplateInputSchema = z.object({
   body: z.string().max(20_000, "Keep the message under 20,000 characters"),
 });
 
-export const StepInputSchema = z
-  .object({
-    /** The stored step this card edits; absent for a step added in this session. */
-    id: z.string().min(1).optional(),
-    delayValue: wholeNumber("The delay").refine((value) => value > 0, "The delay must be more than 0"),
-    delayUnit: z.enum(["minutes", "hours", "days"]),
-    channel: z.enum(CHANNELS),
-    condition: z.enum(CONDITIONS),
-    templates: z.object({ en: TemplateInputSchema, fr: TemplateInputSchema }),
-  })
-  .superRefine((step, ctx) => {
+const StepObjectSchema = z.object({
+  /** The stored step this card edits; absent for a step added in this session. */
+  id: z.string().min(1).optional(),
+  delayValue: wholeNumber("The delay").refine((value) => value > 0, "The delay must be more than 0"),
+  delayUnit: z.enum(["minutes", "hours", "days"]),
+  channel: z.enum(CHANNELS),
+  condition: z.enum(CONDITIONS),
+  templates: z.object({ en: TemplateInputSchema, fr: TemplateInputSchema }),
+});
+
+/** What differs between triggers in the editor: how long a delay may be, and recovery's 48 h SMS rule. */
+export interface FlowEditorRules {
+  maxDelayDays: number;
+  /** Words for the anchor in the delay error ("of the checkout", "of the trigger"). */
+  delayAnchor: string;
+  smsWindow: boolean;
+}
+
+export const RECOVERY_EDITOR_RULES: FlowEditorRules = {
+  maxDelayDays: 30,
+  delayAnchor: "the checkout",
+  smsWindow: true,
+};
+export const CARE_EDITOR_RULES: FlowEditorRules = { maxDelayDays: 60, delayAnchor: "the trigger", smsWindow: false };
+
+function stepInputSchema(rules: FlowEditorRules) {
+  return StepObjectSchema.superRefine((step, ctx) => {
     const minutes = step.delayValue * DELAY_UNITS[step.delayUnit];
-    if (minutes > MAX_DELAY_MINUTES) {
-      ctx.addIssue({ code: "custom", path: ["delayValue"], message: "Keep the delay within 30 days of the checkout" });
-    } else if (step.channel === "SMS" && minutes >= SMS_WINDOW_MINUTES) {
+    if (minutes > rules.maxDelayDays * 1440) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["delayValue"],
+        message: `Keep the delay within ${rules.maxDelayDays} days of ${rules.delayAnchor}`,
+      });
+    } else if (rules.smsWindow && step.channel === "SMS" && minutes >= SMS_WINDOW_MINUTES) {
       ctx.addIssue({
         code: "custom",
         path: ["delayValue"],
@@ -91,42 +111,56 @@ export const StepInputSchema = z
       }
     }
   });
+}
 
-export const RecoverySettingsSchema = z
-  .object({
-    steps: z.array(StepInputSchema).min(1, "Keep at least one step").max(MAX_STEPS, `At most ${MAX_STEPS} steps`),
-    consentPolicy: z.enum(CONSENT_POLICIES, {
-      errorMap: () => ({ message: "Choose who may receive recovery emails" }),
-    }),
-    holdoutPercent: wholeNumber("The holdout share")
-      .refine((value) => value >= 0, "The holdout share cannot be negative")
-      .refine((value) => value <= MAX_HOLDOUT_PERCENT, `Keep the holdout share at ${MAX_HOLDOUT_PERCENT} % or less`),
-  })
-  .superRefine((settings, ctx) => {
-    // Two steps at the same moment would reach the shopper together; say so instead of picking an order.
-    const seen = new Map<number, number>();
-    let smsSteps = 0;
-    settings.steps.forEach((step, index) => {
-      const minutes = step.delayValue * DELAY_UNITS[step.delayUnit];
-      if (seen.has(minutes)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["steps", index, "delayValue"],
-          message: `Step ${(seen.get(minutes) ?? 0) + 1} already has this delay: give each step its own`,
-        });
-      } else {
-        seen.set(minutes, index);
-      }
-      if (step.channel === "SMS" && ++smsSteps > 1) {
-        // rules.ts sends at most one recovery SMS per checkout; a second SMS step would always be skipped.
-        ctx.addIssue({
-          code: "custom",
-          path: ["steps", index, "channel"],
-          message: "Only one SMS per checkout: make this step an email",
-        });
-      }
+export const StepInputSchema = stepInputSchema(RECOVERY_EDITOR_RULES);
+
+/** The editor's form for a flow of any trigger: recovery's rules by default, the care flows' with CARE_EDITOR_RULES. */
+export function flowSettingsSchema(rules: FlowEditorRules) {
+  return z
+    .object({
+      steps: z
+        .array(stepInputSchema(rules))
+        .min(1, "Keep at least one step")
+        .max(MAX_STEPS, `At most ${MAX_STEPS} steps`),
+      consentPolicy: z.enum(CONSENT_POLICIES, {
+        errorMap: () => ({ message: "Choose who may receive recovery emails" }),
+      }),
+      holdoutPercent: wholeNumber("The holdout share")
+        .refine((value) => value >= 0, "The holdout share cannot be negative")
+        .refine((value) => value <= MAX_HOLDOUT_PERCENT, `Keep the holdout share at ${MAX_HOLDOUT_PERCENT} % or less`),
+    })
+    .superRefine((settings, ctx) => {
+      // Two steps at the same moment would reach the shopper together; say so instead of picking an order.
+      const seen = new Map<number, number>();
+      let smsSteps = 0;
+      settings.steps.forEach((step, index) => {
+        const minutes = step.delayValue * DELAY_UNITS[step.delayUnit];
+        if (seen.has(minutes)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["steps", index, "delayValue"],
+            message: `Step ${(seen.get(minutes) ?? 0) + 1} already has this delay: give each step its own`,
+          });
+        } else {
+          seen.set(minutes, index);
+        }
+        if (step.channel === "SMS" && ++smsSteps > 1) {
+          // rules.ts sends at most one recovery SMS per checkout; a second SMS step would always be skipped.
+          ctx.addIssue({
+            code: "custom",
+            path: ["steps", index, "channel"],
+            message: rules.smsWindow
+              ? "Only one SMS per checkout: make this step an email"
+              : "Only one SMS per flow run: make this step an email",
+          });
+        }
+      });
     });
-  });
+}
+
+export const RecoverySettingsSchema = flowSettingsSchema(RECOVERY_EDITOR_RULES);
+export const CareFlowSettingsSchema = flowSettingsSchema(CARE_EDITOR_RULES);
 
 export type StepInput = z.input<typeof StepInputSchema>;
 export type RecoverySettingsInput = z.input<typeof RecoverySettingsSchema>;

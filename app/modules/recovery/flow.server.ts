@@ -1,40 +1,19 @@
 import type { Tx } from "~/modules/webhooks/receive.server";
 import type prisma from "~/db.server";
-import { DEFAULT_RECOVERY_STEPS } from "~/modules/recovery/default-flow";
+import { ensureFlow } from "~/modules/flows/enroll.server";
 import { isInHoldout } from "~/modules/recovery/holdout";
 
-export const RECOVERY_TRIGGER = "CHECKOUT_ABANDONED";
+export const RECOVERY_TRIGGER = "CHECKOUT_ABANDONED" as const;
 
 type Db = Tx | typeof prisma;
 
 /**
  * The shop's recovery flow, created with the default sequence the first time it is needed. A new flow starts
  * disabled: nothing is sent on a merchant's behalf before they have looked at the messages and switched it on.
+ * Recovery is one trigger of the flow engine (app/modules/flows); this is its flow.
  */
 export async function ensureRecoveryFlow(db: Db, shop: string, options: { enabled?: boolean } = {}) {
-  const existing = await db.flow.findUnique({
-    where: { shop_trigger: { shop, trigger: RECOVERY_TRIGGER } },
-    include: { steps: { orderBy: { position: "asc" } } },
-  });
-  if (existing) return existing;
-  return db.flow.create({
-    data: {
-      shop,
-      trigger: RECOVERY_TRIGGER,
-      name: "Abandoned checkout: helpful follow-up",
-      enabled: options.enabled ?? false,
-      steps: {
-        create: DEFAULT_RECOVERY_STEPS.map((step) => ({
-          position: step.position,
-          delayMinutes: step.delayMinutes,
-          channel: step.channel,
-          condition: step.condition,
-          templatesJson: JSON.stringify(step.templates),
-        })),
-      },
-    },
-    include: { steps: { orderBy: { position: "asc" } } },
-  });
+  return ensureFlow(db, shop, RECOVERY_TRIGGER, options);
 }
 
 export type EnrollResult =

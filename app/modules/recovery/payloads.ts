@@ -55,6 +55,18 @@ export interface ParsedOrder {
   statusPageUrl: string | null;
   processedAt: Date;
   cancelledAt: Date | null;
+  /** What was bought, with Shopify's product ids (the care flows read the products' data). */
+  lineItems: Array<{ title: string; variantTitle: string | null; quantity: number; productId: string | null }>;
+  /** Shipments so far (orders/fulfilled and later order payloads carry them). */
+  fulfillments: ParsedFulfillment[];
+}
+
+export interface ParsedFulfillment {
+  createdAt: Date | null;
+  updatedAt: Date | null;
+  /** Shopify's shipment_status: confirmed, in_transit, out_for_delivery, delivered, failure... */
+  shipmentStatus: string | null;
+  tracking: Array<{ company: string | null; number: string | null; url: string | null }>;
 }
 
 type Obj = Record<string, unknown>;
@@ -163,5 +175,32 @@ export function parseOrderPayload(payload: unknown): ParsedOrder | { error: stri
     statusPageUrl: str(payload.order_status_url),
     processedAt,
     cancelledAt: date(payload.cancelled_at),
+    lineItems: Array.isArray(payload.line_items)
+      ? payload.line_items.filter(isObj).map((item) => ({
+          title: str(item.title) ?? str(item.name) ?? "Item",
+          variantTitle: str(item.variant_title),
+          quantity: typeof item.quantity === "number" && item.quantity > 0 ? item.quantity : 1,
+          productId: str(item.admin_graphql_api_id)?.includes("/Product/")
+            ? str(item.admin_graphql_api_id)
+            : toGid("Product", item.product_id),
+        }))
+      : [],
+    fulfillments: Array.isArray(payload.fulfillments)
+      ? payload.fulfillments.filter(isObj).map((fulfillment) => {
+          const numbers = Array.isArray(fulfillment.tracking_numbers) ? fulfillment.tracking_numbers : [];
+          const urls = Array.isArray(fulfillment.tracking_urls) ? fulfillment.tracking_urls : [];
+          const count = Math.max(numbers.length, urls.length, fulfillment.tracking_number ? 1 : 0);
+          return {
+            createdAt: date(fulfillment.created_at),
+            updatedAt: date(fulfillment.updated_at),
+            shipmentStatus: str(fulfillment.shipment_status)?.toLowerCase() ?? null,
+            tracking: Array.from({ length: count }, (_, index) => ({
+              company: str(fulfillment.tracking_company),
+              number: str(numbers[index]) ?? (index === 0 ? str(fulfillment.tracking_number) : null),
+              url: str(urls[index]) ?? (index === 0 ? str(fulfillment.tracking_url) : null),
+            })),
+          };
+        })
+      : [],
   };
 }

@@ -91,10 +91,20 @@ export function sampleVariables(shop: Shop, locale: EditorLocale): RecoveryVaria
   return recoveryVariables(shop, sampleCheckout(shop, locale), locale);
 }
 
+/** What a preview renders with: recovery's sample checkout by default, a care flow's sample subject otherwise. */
+export type SampleFor = (shop: Shop, locale: EditorLocale) => { variables: RecoveryVariables; links: string[] };
+
+const recoverySample: SampleFor = (shop, locale) => ({ variables: sampleVariables(shop, locale), links: [] });
+
 /** Renders one language; a template error becomes the preview's `error` rather than an exception. */
-export async function previewLocale(shop: Shop, step: PreviewRequest, locale: EditorLocale): Promise<LocalePreview> {
+export async function previewLocale(
+  shop: Shop,
+  step: PreviewRequest,
+  locale: EditorLocale,
+  sample: SampleFor = recoverySample,
+): Promise<LocalePreview> {
   const template = step.templates[locale];
-  const variables = sampleVariables(shop, locale);
+  const { variables, links } = sample(shop, locale);
   const empty: LocalePreview = { locale, subject: null, text: "", html: null, sms: null, error: null };
   if (!template.body.trim()) return empty;
   try {
@@ -102,6 +112,7 @@ export async function previewLocale(shop: Shop, step: PreviewRequest, locale: Ed
       { subject: step.channel === "EMAIL" ? template.subject : undefined, body: template.body },
       variables,
       step.channel,
+      links,
     );
     if (step.channel === "SMS") {
       const composed = composeSms(rendered.text, { shopName: variables.shop.name, locale });
@@ -134,21 +145,29 @@ export async function previewLocale(shop: Shop, step: PreviewRequest, locale: Ed
   }
 }
 
-export async function previewStep(shop: Shop, step: PreviewRequest): Promise<StepPreview> {
-  const [en, fr] = await Promise.all(EDITOR_LOCALES.map((locale) => previewLocale(shop, step, locale)));
+export async function previewStep(shop: Shop, step: PreviewRequest, sample?: SampleFor): Promise<StepPreview> {
+  const [en, fr] = await Promise.all(EDITOR_LOCALES.map((locale) => previewLocale(shop, step, locale, sample)));
   return { en, fr };
 }
 
 /** Null when the shop is unknown to Kindly. */
-export async function previewForShop(shop: string, step: PreviewRequest): Promise<StepPreview | null> {
+export async function previewForShop(
+  shop: string,
+  step: PreviewRequest,
+  sample?: SampleFor,
+): Promise<StepPreview | null> {
   const shopRow = await prisma.shop.findUnique({ where: { shop } });
-  return shopRow ? previewStep(shopRow, step) : null;
+  return shopRow ? previewStep(shopRow, step, sample) : null;
 }
 
 /** Previews for several steps with one shop lookup (the editor's first render). */
-export async function previewStepsForShop(shop: string, steps: PreviewRequest[]): Promise<StepPreview[] | null> {
+export async function previewStepsForShop(
+  shop: string,
+  steps: PreviewRequest[],
+  sample?: SampleFor,
+): Promise<StepPreview[] | null> {
   const shopRow = await prisma.shop.findUnique({ where: { shop } });
-  return shopRow ? Promise.all(steps.map((step) => previewStep(shopRow, step))) : null;
+  return shopRow ? Promise.all(steps.map((step) => previewStep(shopRow, step, sample))) : null;
 }
 
 export type StepTestResult =
@@ -167,6 +186,7 @@ export async function sendStepTest(
   step: PreviewRequest,
   locale: EditorLocale,
   recipient: { email: string | null; phone: string | null },
+  sample: SampleFor = recoverySample,
 ): Promise<StepTestResult> {
   const shopRow = await prisma.shop.findUnique({ where: { shop } });
   if (!shopRow) return { result: "SHOP_NOT_FOUND" };
@@ -177,10 +197,12 @@ export async function sendStepTest(
   let rendered: Awaited<ReturnType<typeof renderStep>>;
   try {
     validateTemplate(locale, { subject: step.channel === "EMAIL" ? template.subject : undefined, body: template.body });
+    const { variables, links } = sample(shopRow, locale);
     rendered = await renderStep(
       { subject: step.channel === "EMAIL" ? template.subject : undefined, body: template.body },
-      sampleVariables(shopRow, locale),
+      variables,
       step.channel,
+      links,
     );
   } catch (error) {
     return { result: "TEMPLATE_ERROR", message: error instanceof Error ? error.message.split("\n")[0] : String(error) };

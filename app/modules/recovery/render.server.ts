@@ -96,6 +96,8 @@ export async function renderStep(
   template: StepTemplate,
   variables: RecoveryVariables,
   channel: "EMAIL" | "SMS",
+  /** More links to make clickable (a care flow's rating links, order status page, review page). */
+  extraLinks: Array<string | null> = [],
 ): Promise<RenderedMessage> {
   const scope = variables as unknown as Record<string, unknown>;
   const subject = template.subject ? collapse(await liquid.render(parse(template.subject), scope)) : null;
@@ -103,7 +105,10 @@ export async function renderStep(
   return {
     subject,
     text,
-    html: channel === "EMAIL" ? textToHtml(text, [variables.recovery_url, variables.shop.policies_url]) : null,
+    html:
+      channel === "EMAIL"
+        ? textToHtml(text, [variables.recovery_url, variables.shop.policies_url, ...extraLinks])
+        : null,
   };
 }
 
@@ -123,12 +128,16 @@ function tidy(value: string): string {
  * clickable: a URL a shopper typed into their name stays text.
  */
 export function textToHtml(text: string, links: Array<string | null>): string {
-  const linkable = links.filter((link): link is string => Boolean(link && /^https?:\/\//.test(link)));
+  const linkable = [
+    ...new Set(links.filter((link): link is string => Boolean(link && /^https?:\/\//.test(link)))),
+  ].sort((a, b) => b.length - a.length);
+  // One pass, longest link first: a link that starts with another (the shop's home page, its order status page)
+  // becomes one anchor, never an anchor inside an anchor.
+  const pattern = linkable.length
+    ? new RegExp(linkable.map((link) => escapeHtml(link).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g")
+    : null;
   const linkify = (escaped: string) =>
-    linkable.reduce((html, link) => {
-      const escapedLink = escapeHtml(link);
-      return html.split(escapedLink).join(`<a href="${escapedLink}">${escapedLink}</a>`);
-    }, escaped);
+    pattern ? escaped.replace(pattern, (match) => `<a href="${match}">${match}</a>`) : escaped;
   const blocks = text.split(/\n{2,}/).map((block) => {
     const lines = block.split("\n");
     const listStart = lines.findIndex((line) => line.startsWith("- "));

@@ -15,7 +15,11 @@ export type SkipReason =
   | "ENGAGED"
   | "SMS_LIMIT"
   | "SMS_WINDOW_PASSED"
-  | "FREQUENCY_CAP";
+  | "FREQUENCY_CAP"
+  // Care flows (app/modules/flows): the reason for the message no longer holds.
+  | "ORDER_FULFILLED"
+  | "ORDER_CANCELLED"
+  | "SEGMENT_LEFT";
 
 export type StepDecision =
   { action: "SEND" } | { action: "SKIP"; reason: SkipReason } | { action: "DEFER"; until: Date; reason: "QUIET_HOURS" };
@@ -45,15 +49,34 @@ export interface StepFacts {
   recipientTimeZones: string[];
   /** Minutes after local midnight: quiet from `start` (e.g. 20:00 = 1200) until `end` (e.g. 08:00 = 480). */
   quietHours: { start: number; end: number };
-  /** When this contact was last messaged about a *different* checkout, if ever. */
+  /**
+   * When this contact was last messaged by another run, if ever: another checkout, or any other flow. The cap is
+   * shared by every flow, so a customer never gets two Kindly messages within it, whichever flows want to send.
+   */
   lastMessagedForOtherCheckoutAt: Date | null;
   frequencyCapHours: number;
+  /** Care flows: why the subject no longer calls for the message (order shipped, customer left the segment). */
+  subjectClosed?: SkipReason | null;
+  /** MARKETING (default) or SERVICE (about an order the shopper placed: email needs no marketing consent). */
+  purpose?: "MARKETING" | "SERVICE";
+  /** SMS_ONLY (recovery, the default) or ALL_CHANNELS (care flows: an email waits for the morning too). */
+  quietHoursFor?: "SMS_ONLY" | "ALL_CHANNELS";
+  /** The carriers' 48 h rule for abandoned-cart SMS (default true; care flows have no such window). */
+  smsWindow?: boolean;
 }
 
 export const SMS_WINDOW_MS = 48 * 3_600_000;
 
-export function hasConsent(channel: Channel, marketingState: string | null, policy: ConsentPolicy): boolean {
+export function hasConsent(
+  channel: Channel,
+  marketingState: string | null,
+  policy: ConsentPolicy,
+  purpose: "MARKETING" | "SERVICE" = "MARKETING",
+): boolean {
   if (marketingState === "SUBSCRIBED") return true;
+  // A service email about the shopper's own order (a delay alert) is an order notification, not marketing; a
+  // suppressed address (unsubscribed from Kindly's messages) is still never written to (checked separately).
+  if (purpose === "SERVICE" && channel === "EMAIL") return true;
   // A merchant may email non-subscribers where their law allows (an explicit choice, off by default); never someone
   // who unsubscribed, and never by SMS.
   return channel === "EMAIL" && policy === "ALLOW_NON_SUBSCRIBED_EMAIL" && marketingState !== "UNSUBSCRIBED";
@@ -90,8 +113,9 @@ export function decideStep(facts: StepFacts): StepDecision {
   if (!facts.shopSendingEnabled) return skip("SENDING_DISABLED");
   if (!facts.flowEnabled) return skip("FLOW_DISABLED");
   if (facts.checkoutCompleted) return skip("ORDER_PLACED");
+  if (facts.subjectClosed) return skip(facts.subjectClosed);
   if (!facts.address) return skip("NO_CONTACT");
-  if (!hasConsent(facts.channel, facts.marketingState, facts.consentPolicy)) return skip("NO_CONSENT");
+  if (!hasConsent(facts.channel, facts.marketingState, facts.consentPolicy, facts.purpose)) return skip("NO_CONSENT");
   if (facts.suppressed) return skip("OPTED_OUT");
   if (facts.condition === "NOT_ENGAGED" && facts.engaged) return skip("ENGAGED");
   if (
@@ -100,7 +124,7 @@ export function decideStep(facts: StepFacts): StepDecision {
   ) {
     return skip("FREQUENCY_CAP");
   }
-  if (facts.channel === "SMS") {
+  if (facts.channel === "SMS" && facts.smsWindow !== false) {
     if (facts.smsAlreadySent) return skip("SMS_LIMIT");
     const windowEnds = facts.abandonedAt.getTime() + SMS_WINDOW_MS;
     if (facts.now.getTime() >= windowEnds) return skip("SMS_WINDOW_PASSED");
@@ -111,6 +135,13 @@ export function decideStep(facts: StepFacts): StepDecision {
         ? skip("SMS_WINDOW_PASSED")
         : { action: "DEFER", until: sendable, reason: "QUIET_HOURS" };
     }
+    return { action: "SEND" };
+  }
+  if (facts.channel === "SMS" && facts.smsAlreadySent) return skip("SMS_LIMIT");
+  if (facts.channel === "SMS" || facts.quietHoursFor === "ALL_CHANNELS") {
+    // Care flows are never urgent: deferred to the morning, never dropped.
+    const sendable = nextSendableInstant(facts.now, facts.recipientTimeZones, facts.quietHours);
+    if (sendable.getTime() > facts.now.getTime()) return { action: "DEFER", until: sendable, reason: "QUIET_HOURS" };
   }
   return { action: "SEND" };
 }

@@ -3,7 +3,16 @@ import type { Tx } from "~/modules/webhooks/receive.server";
 
 /** Why a flow run stopped before its last step. Recorded on the run and on every message it cancels. */
 export type StopReason =
-  "ORDER_PLACED" | "REPLIED" | "UNSUBSCRIBED" | "SMS_STOP" | "FLOW_DISABLED" | "APP_UNINSTALLED" | "CLICKED_THROUGH";
+  | "ORDER_PLACED"
+  | "REPLIED"
+  | "UNSUBSCRIBED"
+  | "SMS_STOP"
+  | "FLOW_DISABLED"
+  | "APP_UNINSTALLED"
+  | "CLICKED_THROUGH"
+  | "ORDER_FULFILLED"
+  | "ORDER_CANCELLED"
+  | "RATED";
 
 type Db = Tx | typeof prisma;
 

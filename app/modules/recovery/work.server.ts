@@ -4,6 +4,7 @@ import { parseCheckoutPayload, parseOrderPayload } from "~/modules/recovery/payl
 import { ingestCheckout, ingestOrder } from "~/modules/recovery/ingest.server";
 import { dispatchDueRecoveryMessages } from "~/modules/recovery/dispatch.server";
 import { applyOrderToCustomer } from "~/modules/customers/webhooks.server";
+import { applyOrderToCareFlows } from "~/modules/flows/triggers.server";
 
 /**
  * Recovery's background work: processing queued checkout and order webhooks, and dispatching due steps.
@@ -22,7 +23,10 @@ function orderProcessor(): Parameters<typeof registerWebhookProcessor>[1] {
     const parsed = parseOrderPayload(payload);
     if ("error" in parsed) throw new Error(parsed.error);
     await applyOrderToCustomer(tx, shop, parsed, now); // customers' counts, dates and segment (customers module)
-    return ingestOrder(tx, shop, parsed, now);
+    const recovery = await ingestOrder(tx, shop, parsed, now);
+    // The same order is a lifecycle trigger too: a first order, a paid order's delivery promise (app/modules/flows).
+    const care = await applyOrderToCareFlows(tx, shop, parsed, now);
+    return { ...recovery, care };
   };
 }
 

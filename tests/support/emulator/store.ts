@@ -779,6 +779,21 @@ export class ShopStore {
     return order;
   }
 
+  /** The carrier delivers an order's shipments (fulfillment_events/create with status "delivered"). */
+  markDelivered(orderId: string): OrderRecord {
+    const order = this.getOrder(orderId);
+    if (!order) throw new Error(`No order ${orderId} in ${this.domain}`);
+    const now = this.now();
+    for (const fulfillment of order.fulfillments) {
+      if (fulfillment.displayStatus === "DELIVERED") continue;
+      fulfillment.displayStatus = "DELIVERED";
+      fulfillment.deliveredAt = now;
+      fulfillment.updatedAt = now;
+    }
+    order.updatedAt = now;
+    return order;
+  }
+
   // ---- Bulk operations (run by bulk.ts) -----------------------------------------------------------------------
 
   createBulkOperation(query: string, groupObjects: boolean): BulkOperationRecord {

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Flow" ADD COLUMN "settingsJson" TEXT;
+
