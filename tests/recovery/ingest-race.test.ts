@@ -34,8 +34,10 @@ async function ingestInterleaved(first: "checkout" | "order", token: string, ema
   const gate = new Promise<void>((resolve) => (release = resolve));
   let entered!: () => void;
   const inside = new Promise<void>((resolve) => (entered = resolve));
-  const ingest = (which: "checkout" | "order") => (tx: Parameters<typeof ingestCheckout>[0]) =>
-    which === "checkout" ? ingestCheckout(tx, bench.shop, checkout, now) : ingestOrder(tx, bench.shop, order, now);
+  const ingest =
+    (which: "checkout" | "order") =>
+    async (tx: Parameters<typeof ingestCheckout>[0]): Promise<unknown> =>
+      which === "checkout" ? ingestCheckout(tx, bench.shop, checkout, now) : ingestOrder(tx, bench.shop, order, now);
 
   const held = prisma.$transaction(
     async (tx) => {
@@ -61,7 +63,12 @@ async function ingestInterleaved(first: "checkout" | "order", token: string, ema
   const pending = await prisma.scheduledMessage.count({
     where: { runId: { in: runs.map((run) => run.id) }, state: { in: ["PENDING", "CLAIMED", "SENDING"] } },
   });
-  return { status: stored.status, orderId: stored.orderId, activeRuns: runs.filter((r) => r.state === "ACTIVE"), pending };
+  return {
+    status: stored.status,
+    orderId: stored.orderId,
+    activeRuns: runs.filter((r) => r.state === "ACTIVE"),
+    pending,
+  };
 }
 
 describe("a checkout and its order ingested at the same moment", () => {

@@ -37,12 +37,15 @@ export function population(options: {
   count: number;
   start: Date;
   salt: string;
+  /** The first shopper's index (a second group of shoppers, later in time, distinct from the first). Default 0. */
+  offset?: number;
   /** Subscribed Shopify customers for the CONSENT_FROM_SHOPIFY group (email, phone and Shopify's answers). */
   customers: CustomerRecord[];
 }): Shopper[] {
   const shoppers: Shopper[] = [];
   let customerCursor = 0;
-  for (let index = 0; index < options.count; index++) {
+  const first = options.offset ?? 0;
+  for (let index = first; index < first + options.count; index++) {
     const kind = index % 10;
     let group: Group =
       kind === 1
