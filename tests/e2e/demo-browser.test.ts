@@ -77,6 +77,41 @@ describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
     await page.close();
   });
 
+  it("Flows: the list, a care flow's editor (turned on, previewed) and a customer's timeline, without errors", async () => {
+    const { page, problems } = await visit("/app/flows");
+    page.setDefaultTimeout(8_000);
+    await page.getByRole("heading", { name: "Flows", level: 1 }).waitFor();
+    const checkIn = () => page.getByRole("row", { name: /Post-purchase check-in/ });
+    await expect(checkIn().getByText("Off", { exact: true }).count()).resolves.toBe(1);
+    await checkIn().getByRole("link", { name: "Edit" }).click();
+    await page.getByRole("heading", { name: "Post-purchase check-in", level: 1 }).waitFor();
+    await page.getByText("This flow is off: nothing is sent").waitFor();
+    // The live preview carries the five one-click rating links of the sample subject.
+    expect(await page.content()).toContain("/r/sample-5");
+    await page.getByRole("button", { name: "Turn on" }).click();
+    await page.getByText("This flow is on", { exact: true }).waitFor();
+    // Back to the list by client-side navigation: the flow now shows as on.
+    await page.getByRole("link", { name: "Flows" }).first().click();
+    await page.getByRole("heading", { name: "Flows", level: 1 }).waitFor();
+    await expect(checkIn().getByText("On", { exact: true }).count()).resolves.toBe(1);
+
+    await page.getByRole("link", { name: "Customers" }).first().click();
+    await page.getByRole("heading", { name: "Customers", level: 1 }).waitFor();
+    // The demo's customers are imported from the emulated shop first (a bulk export), as a merchant would.
+    await page.getByRole("button", { name: "Import customers" }).click();
+    for (let attempt = 0; attempt < 40 && (await page.locator('a[href^="/app/customers/"]').count()) === 0; attempt++) {
+      await page.waitForTimeout(500);
+      if (attempt % 4 === 3) await page.reload({ waitUntil: "networkidle" });
+    }
+    const customer = page.locator('a[href^="/app/customers/"]').first();
+    const name = (await customer.textContent())!.trim();
+    await customer.click();
+    await page.getByRole("heading", { name, level: 1 }).waitFor();
+    await page.getByRole("heading", { name: "Every message Kindly sent, and why" }).waitFor();
+    expect(problems).toEqual({ consoleErrors: [], failedRequests: [] });
+    await page.close();
+  });
+
   it("the demo home (a shopper abandons a checkout), outbox and clock work without errors; the clock buttons move time", async () => {
     const home = await visit("/demo", async (homePage) => {
       await homePage.getByRole("button", { name: "A shopper abandons a checkout" }).click();
