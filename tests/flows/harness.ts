@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import prisma from "~/db.server";
 import { getEnv } from "~/env.server";
 import { ManualClock, setClock } from "~/clock.server";
-import { encryptSecret } from "~/modules/shop/secrets.server";
 import { ensureFlow } from "~/modules/flows/enroll.server";
 import type { Trigger } from "~/modules/flows/triggers";
 import { registerRecoveryWork } from "~/modules/recovery/work.server";
@@ -26,6 +25,7 @@ import {
 } from "../support/emulator";
 import { createSession } from "../support/factories";
 import { startSmtpSink, type SmtpSink } from "../support/smtp-sink";
+import { sendingShopData } from "../support/sending-shop";
 import { startFakeTwilio, twilioSignature, type FakeTwilio } from "../support/fake-twilio";
 import { webhookPayload, webhookRequest, type JsonValue, type WebhookSubject } from "../support/webhooks";
 
@@ -98,25 +98,7 @@ export async function startCareBench(
   const smtp = await startSmtpSink({ now: () => clock.now() });
   const twilio = await startFakeTwilio({ now: () => clock.now() });
   await prisma.shop.create({
-    data: {
-      shop,
-      name: "Maison Claire",
-      email: "owner@maison-claire.example",
-      contactEmail: "help@maison-claire.example",
-      primaryDomain: "maison-claire.example",
-      ianaTimezone: "Europe/Paris",
-      primaryLocale: "en",
-      currencyCode: store.shop.currencyCode,
-      senderName: "Claire",
-      senderEmail: "claire@maison-claire.example",
-      replyDomain: "reply.kindly.test",
-      smtpUrlEncrypted: encryptSecret(smtp.url),
-      twilioAccountSid: twilio.accountSid,
-      twilioAuthTokenEncrypted: encryptSecret(twilio.authToken),
-      twilioFromNumber: "+33700000001",
-      twilioApiBaseUrl: twilio.url,
-      ...options.shopSettings,
-    },
+    data: sendingShopData(shop, smtp, twilio, { currencyCode: store.shop.currencyCode, ...options.shopSettings }),
   });
   await createSession(shop);
 

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import prisma from "~/db.server";
 import { ManualClock, setClock } from "~/clock.server";
-import { encryptSecret } from "~/modules/shop/secrets.server";
 import { ensureRecoveryFlow } from "~/modules/recovery/flow.server";
 import { registerRecoveryWork } from "~/modules/recovery/work.server";
 import { runDueWorkUntilIdle } from "~/jobs/worker.server";
@@ -9,6 +8,7 @@ import { action as checkoutsCreate } from "~/routes/webhooks.checkouts.create";
 import { action as checkoutsUpdate } from "~/routes/webhooks.checkouts.update";
 import { action as ordersCreate } from "~/routes/webhooks.orders.create";
 import { startSmtpSink, type SmtpSink } from "../support/smtp-sink";
+import { sendingShopData } from "../support/sending-shop";
 import { startFakeTwilio, type FakeTwilio } from "../support/fake-twilio";
 import { webhookRequest } from "../support/webhooks";
 
@@ -51,27 +51,7 @@ export async function startBench(
   setClock(clock);
   const smtp = await startSmtpSink({ now: () => clock.now() });
   const twilio = await startFakeTwilio({ now: () => clock.now() });
-  await prisma.shop.create({
-    data: {
-      shop,
-      name: "Maison Claire",
-      email: "owner@maison-claire.example",
-      contactEmail: "help@maison-claire.example",
-      primaryDomain: "maison-claire.example",
-      ianaTimezone: "Europe/Paris",
-      primaryLocale: "en",
-      currencyCode: "EUR",
-      senderName: "Claire",
-      senderEmail: "claire@maison-claire.example",
-      replyDomain: "reply.kindly.test",
-      smtpUrlEncrypted: encryptSecret(smtp.url),
-      twilioAccountSid: twilio.accountSid,
-      twilioAuthTokenEncrypted: encryptSecret(twilio.authToken),
-      twilioFromNumber: "+33700000001",
-      twilioApiBaseUrl: twilio.url,
-      ...settings,
-    },
-  });
+  await prisma.shop.create({ data: sendingShopData(shop, smtp, twilio, settings) });
   await ensureRecoveryFlow(prisma, shop, { enabled: true });
 
   const runWorker = () => runDueWorkUntilIdle({ now: clock.now(), workerId: "test-worker" });
