@@ -10,7 +10,7 @@ import { SendError } from "~/modules/messaging/send-error";
 import { ratingUrl } from "~/modules/messaging/tokens.server";
 import { createPersonalDiscount, DiscountRejectedError } from "~/modules/discounts/discounts.server";
 import { DiscountInputError, describeDiscount } from "~/modules/discounts/discounts";
-import { tipsFor, type RecoveryVariables } from "~/modules/recovery/render.server";
+import { shopVariables, storefrontUrl, type RecoveryVariables } from "~/modules/recovery/render.server";
 import { careContact, careSubjectClosed, type CareContact, type CareConversation } from "~/modules/flows/subject";
 import { parseFlowOptions, type FlowOptions, type LifecycleTrigger } from "~/modules/flows/triggers";
 import type { SkipReason } from "~/modules/recovery/rules";
@@ -255,10 +255,6 @@ async function vipPerk(shop: Shop, subject: CareSubject, locale: string, now: Da
   }
 }
 
-export function storefrontUrl(shop: Pick<Shop, "primaryDomain" | "shop">): string {
-  return shop.primaryDomain ? `https://${shop.primaryDomain}` : `https://${shop.shop}`;
-}
-
 /** Everything a care template can use, plus the links its HTML makes clickable. */
 export async function careVariables(
   shop: Shop,
@@ -284,14 +280,7 @@ export async function careVariables(
     total: order ? `${order.totalPrice.toString()} ${order.currencyCode}` : "",
     currency: order?.currencyCode ?? shop.currencyCode,
     recovery_url: storefront,
-    shop: {
-      name: shop.name ?? shop.shop,
-      support_email: shop.contactEmail ?? shop.email ?? shop.senderEmail ?? "",
-      policies_url: `${storefront}/policies/shipping-policy`,
-      url: storefront,
-    },
-    sender: { name: shop.senderName ?? shop.name ?? shop.shop },
-    tips: tipsFor(locale),
+    ...shopVariables(shop, locale),
     order: {
       name: order?.name ?? null,
       status_url: order?.statusPageUrl ?? null,

@@ -1,9 +1,9 @@
 import type { Shop } from "~/generated/prisma/client";
-import { tipsFor } from "~/modules/recovery/render.server";
+import { shopVariables, storefrontUrl } from "~/modules/recovery/render.server";
 import type { SampleFor } from "~/modules/recovery/preview.server";
 import type { EditorLocale } from "~/modules/recovery/editor";
 import { describeDiscount } from "~/modules/discounts/discounts";
-import { storefrontUrl, type CareVariables } from "~/modules/flows/care.server";
+import type { CareVariables } from "~/modules/flows/care.server";
 import type { FlowOptions, LifecycleTrigger } from "~/modules/flows/triggers";
 
 /**
@@ -59,14 +59,7 @@ export function careSample(trigger: LifecycleTrigger, options: FlowOptions): Sam
       total: "",
       currency: shop.currencyCode,
       recovery_url: storefront,
-      shop: {
-        name: shop.name ?? shop.shop,
-        support_email: shop.contactEmail ?? shop.email ?? shop.senderEmail ?? "",
-        policies_url: `${storefront}/policies/shipping-policy`,
-        url: storefront,
-      },
-      sender: { name: shop.senderName ?? shop.name ?? shop.shop },
-      tips: tipsFor(locale),
+      ...shopVariables(shop, locale),
       order: { name: "#1042", status_url: statusUrl, items: sample.items, tracking: [] },
       care_tips: trigger === "FIRST_ORDER" ? [{ product: sample.items[0].title, tip: sample.tip }] : [],
       rating_links: ratingLinks,

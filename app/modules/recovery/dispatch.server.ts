@@ -16,7 +16,8 @@ import { candidateTimeZones } from "~/modules/recovery/timezones";
 import {
   pickLocale,
   renderStep,
-  tipsFor,
+  shopVariables,
+  storefrontUrl,
   type RecoveryVariables,
   type RenderedMessage,
 } from "~/modules/recovery/render.server";
@@ -353,21 +354,14 @@ export function recoveryVariables(shop: Shop, checkout: Checkout, locale: string
     quantity: item.quantity,
     price: formatMoney(item.price, checkout.currencyCode, locale),
   }));
-  const storefront = shop.primaryDomain ? `https://${shop.primaryDomain}` : `https://${shop.shop}`;
+  const storefront = storefrontUrl(shop);
   return {
     first_name: checkout.firstName,
     items,
     total: formatMoney(String(checkout.totalPrice), checkout.currencyCode, locale),
     currency: checkout.currencyCode,
     recovery_url: checkout.recoveryUrl ?? `${storefront}/cart`,
-    shop: {
-      name: shop.name ?? shop.shop,
-      support_email: shop.contactEmail ?? shop.email ?? shop.senderEmail ?? "",
-      policies_url: `${storefront}/policies/shipping-policy`,
-      url: storefront,
-    },
-    sender: { name: shop.senderName ?? shop.name ?? shop.shop },
-    tips: tipsFor(locale),
+    ...shopVariables(shop, locale),
   };
 }
 

@@ -7,7 +7,7 @@ import { getLogger } from "~/logger.server";
 import { isSendError } from "~/modules/messaging/send-error";
 import { sendTestEmail, sendTestSms } from "~/modules/recovery/channels.server";
 import { recoveryVariables } from "~/modules/recovery/dispatch.server";
-import { renderStep, validateTemplate, type RecoveryVariables } from "~/modules/recovery/render.server";
+import { renderStep, storefrontUrl, validateTemplate, type RecoveryVariables } from "~/modules/recovery/render.server";
 
 /**
  * The editor's live preview: a step's templates rendered in both languages through the same `renderStep` a worker
@@ -57,7 +57,7 @@ const SAMPLE_SHOPPERS: Record<
 export function sampleCheckout(shop: Shop, locale: EditorLocale): Checkout {
   const sample = SAMPLE_SHOPPERS[locale];
   const total = sample.items.reduce((sum, item) => sum + Number(item.price) * item.quantity, 0);
-  const storefront = shop.primaryDomain ? `https://${shop.primaryDomain}` : `https://${shop.shop}`;
+  const storefront = storefrontUrl(shop);
   const at = new Date(0);
   return {
     id: "sample-checkout",

@@ -66,6 +66,36 @@ export function tipsFor(locale: string): string[] {
   return TROUBLESHOOTING_TIPS[locale] ?? TROUBLESHOOTING_TIPS.en;
 }
 
+type ShopDetails = {
+  shop: string;
+  name: string | null;
+  primaryDomain: string | null;
+  contactEmail: string | null;
+  email: string | null;
+  senderEmail: string | null;
+  senderName: string | null;
+};
+
+/** The shop's storefront: its primary domain, else its myshopify.com domain. */
+export function storefrontUrl(shop: Pick<ShopDetails, "primaryDomain" | "shop">): string {
+  return shop.primaryDomain ? `https://${shop.primaryDomain}` : `https://${shop.shop}`;
+}
+
+/** The variables every flow's templates get from the shop itself, in the shopper's language. */
+export function shopVariables(shop: ShopDetails, locale: string): Pick<RecoveryVariables, "shop" | "sender" | "tips"> {
+  const storefront = storefrontUrl(shop);
+  return {
+    shop: {
+      name: shop.name ?? shop.shop,
+      support_email: shop.contactEmail ?? shop.email ?? shop.senderEmail ?? "",
+      policies_url: `${storefront}/policies/shipping-policy`,
+      url: storefront,
+    },
+    sender: { name: shop.senderName ?? shop.name ?? shop.shop },
+    tips: tipsFor(locale),
+  };
+}
+
 /** Picks the shopper's language when the step has it, else the shop's, else English. */
 export function pickLocale(
   templates: Record<string, StepTemplate>,
