@@ -1,23 +1,11 @@
 import { escapeHtml } from "~/modules/messaging/html";
 import type { PageLanguage } from "~/modules/messaging/pages";
+import { scoreFormPage, scorePage } from "~/modules/messaging/score-page";
 
 /**
  * The page a check-in's rating link opens: self-contained HTML (no script, no remote resource), every value escaped,
  * the link's score chosen, one button that records it (with an optional comment). 44 px targets.
  */
-
-const STYLE = `
-  body { margin: 0; font: 16px/1.6 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: #f6f6f7; color: #202223; }
-  main { max-width: 32rem; margin: 10vh auto; padding: 2rem 1.5rem; background: #ffffff; border-radius: 12px; }
-  h1 { font-size: 1.4rem; line-height: 1.3; margin: 0 0 1rem; }
-  fieldset { border: 0; padding: 0; margin: 0 0 1rem; display: flex; gap: .5rem; flex-wrap: wrap; }
-  label.score { display: inline-flex; align-items: center; justify-content: center; min-width: 44px; min-height: 44px;
-    border: 1px solid #8a8a8a; border-radius: 8px; cursor: pointer; }
-  label.score input { margin-right: .3rem; }
-  textarea { width: 100%; min-height: 6rem; font: inherit; box-sizing: border-box; }
-  button { min-height: 44px; padding: 0 1.25rem; font: inherit; font-weight: 600; color: #fff; background: #1f5199;
-    border: 0; border-radius: 8px; cursor: pointer; margin-top: 1rem; }
-`;
 
 const WORDS = {
   en: {
@@ -46,43 +34,26 @@ const WORDS = {
   },
 } as const;
 
-function page(lang: PageLanguage, title: string, body: string): string {
-  return `<!doctype html>
-<html lang="${lang}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">
-<title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
-<body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
-}
-
 export function ratingFormPage(lang: PageLanguage, shopName: string, score: number | null, error?: boolean): string {
   const words = WORDS[lang];
-  const scores = [1, 2, 3, 4, 5]
-    .map(
-      (value) =>
-        `<label class="score"><input type="radio" name="score" value="${value}"${value === score ? " checked" : ""} required>${value}</label>`,
-    )
-    .join("");
-  const problem = error ? `<p role="alert" style="color:#8e1f0b">${escapeHtml(words.choose)}</p>` : "";
-  return page(
+  return scoreFormPage({
     lang,
-    shopName,
-    `<p>${escapeHtml(words.question)}</p>${problem}
-<form method="post">
-<fieldset><legend>1-5</legend>${scores}</fieldset>
-<label for="comment">${escapeHtml(words.comment)}</label>
-<textarea id="comment" name="comment" maxlength="2000"></textarea>
-<button type="submit">${escapeHtml(words.send)}</button>
-</form>`,
-  );
+    title: shopName,
+    question: words.question,
+    commentPrompt: words.comment,
+    send: words.send,
+    score,
+    problem: error ? words.choose : undefined,
+  });
 }
 
 export function ratingDonePage(lang: PageLanguage, shopName: string, kind: "THANKS" | "LOW" | "ALREADY"): string {
   const words = WORDS[lang];
   const text = kind === "LOW" ? words.low : kind === "ALREADY" ? words.already : words.thanks;
-  return page(lang, shopName, `<p>${escapeHtml(text)}</p>`);
+  return scorePage(lang, shopName, `<p>${escapeHtml(text)}</p>`);
 }
 
 export function ratingInvalidPage(lang: PageLanguage): string {
   const words = WORDS[lang];
-  return page(lang, words.invalidTitle, `<p>${escapeHtml(words.invalid)}</p>`);
+  return scorePage(lang, words.invalidTitle, `<p>${escapeHtml(words.invalid)}</p>`);
 }
