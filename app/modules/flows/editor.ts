@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EDITOR_LOCALES, PreviewRequestSchema, TestPhoneSchema } from "~/modules/recovery/editor";
+import { RecoveryActionSchema } from "~/modules/recovery/editor";
 
 /**
  * The care flow pages' requests, shared by the browser and the server. The steps' form is recovery's
@@ -49,15 +49,6 @@ export type FlowOptionsInput = z.input<typeof FlowOptionsSchema>;
 
 /** Every request a care flow page's action accepts, one per intent (as the Recovery page's, plus "options"). */
 export const CareFlowActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("save"), settings: z.unknown() }),
-  z.object({ intent: z.literal("preview"), step: PreviewRequestSchema }),
-  z.object({ intent: z.literal("enable") }),
-  z.object({ intent: z.literal("disable") }),
-  z.object({
-    intent: z.literal("test"),
-    step: PreviewRequestSchema,
-    locale: z.enum(EDITOR_LOCALES),
-    phone: TestPhoneSchema.optional(),
-  }),
+  ...RecoveryActionSchema.options,
   z.object({ intent: z.literal("options"), options: FlowOptionsSchema }),
 ]);
