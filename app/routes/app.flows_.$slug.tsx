@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import {
@@ -19,17 +19,11 @@ import {
 import { authenticateAdmin } from "~/shopify.server";
 import { careFlowAction, careFlowPage } from "~/modules/flows/page.server";
 import { triggerFromSlug, type FlowOptions, type LifecycleTrigger } from "~/modules/flows/triggers";
-import { CareFlowSettingsSchema, fieldErrorsFrom, MAX_STEPS, type FieldErrors } from "~/modules/recovery/editor";
+import { CareFlowSettingsSchema, MAX_STEPS, type FieldErrors } from "~/modules/recovery/editor";
 import { StepCard } from "~/components/recovery/StepCard";
 import { ConsentPolicyCard } from "~/components/recovery/SettingsCards";
-import {
-  draftFromEditor,
-  newStepDraft,
-  stepErrors,
-  toSettingsInput,
-  type SettingsDraft,
-  type StepDraft,
-} from "~/components/recovery/draft";
+import { stepErrors } from "~/components/recovery/draft";
+import { useFlowDraft } from "~/components/recovery/useFlowDraft";
 import type { SaveResponse } from "~/components/recovery/types";
 import { formatPercent } from "~/components/recovery/format";
 
@@ -94,37 +88,9 @@ function CareFlowEditor({
   save: ReturnType<typeof useFetcher<SaveResponse>>;
 }) {
   const { editor, previews, results, definition } = loaded;
-  const initial = useMemo(() => draftFromEditor(editor), [editor]);
-  const [draft, setDraft] = useState<SettingsDraft>(initial);
-  const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
+  const { draft, dirty, errors, errorCount, change, changeStep, removeStep, addStep, submit, previewFor } =
+    useFlowDraft({ editor, previews, save, schema: CareFlowSettingsSchema });
   const toggle = useFetcher<{ ok: boolean; message: string }>({ key: `flow-toggle-${editor.trigger}` });
-
-  const dirty = JSON.stringify(toSettingsInput(draft)) !== JSON.stringify(toSettingsInput(initial));
-  const serverErrors = save.state === "idle" && save.data && !save.data.ok ? save.data.fieldErrors : null;
-  const errors: FieldErrors = clientErrors ?? serverErrors ?? {};
-  const change = (next: SettingsDraft) => {
-    setDraft(next);
-    if (clientErrors !== null || serverErrors !== null) {
-      const result = CareFlowSettingsSchema.safeParse(toSettingsInput(next));
-      setClientErrors(result.success ? {} : fieldErrorsFrom(result.error));
-    }
-  };
-  const changeStep = (index: number, step: StepDraft) =>
-    change({ ...draft, steps: draft.steps.map((current, i) => (i === index ? step : current)) });
-  const submit = () => {
-    const result = CareFlowSettingsSchema.safeParse(toSettingsInput(draft));
-    if (!result.success) {
-      setClientErrors(fieldErrorsFrom(result.error));
-      return;
-    }
-    setClientErrors(null);
-    save.submit({ intent: "save", settings: toSettingsInput(draft) }, { method: "post", encType: "application/json" });
-  };
-  const previewFor = (step: StepDraft) => {
-    const index = editor.steps.findIndex((stored) => stored.id === step.id);
-    return index >= 0 ? (previews[index] ?? null) : null;
-  };
-  const errorCount = Object.keys(errors).length;
 
   return (
     <Page
@@ -197,16 +163,13 @@ function CareFlowEditor({
                 initialPreview={previewFor(step)}
                 canRemove={draft.steps.length > 1}
                 onChange={(next) => changeStep(index, next)}
-                onRemove={() => change({ ...draft, steps: draft.steps.filter((_, i) => i !== index) })}
+                onRemove={() => removeStep(index)}
                 anchorLabel={`after ${definition.anchor}`}
                 variablesHelp={CARE_VARIABLES_HELP}
               />
             ))}
             <InlineStack>
-              <Button
-                onClick={() => change({ ...draft, steps: [...draft.steps, newStepDraft(draft.steps.at(-1))] })}
-                disabled={draft.steps.length >= MAX_STEPS}
-              >
+              <Button onClick={addStep} disabled={draft.steps.length >= MAX_STEPS}>
                 Add a step
               </Button>
             </InlineStack>

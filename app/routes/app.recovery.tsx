@@ -1,4 +1,3 @@
-import { useMemo, useState } from "react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, InlineStack, Layout, Page, Text } from "@shopify/polaris";
@@ -20,14 +19,8 @@ import { StepCard } from "~/components/recovery/StepCard";
 import { ConsentPolicyCard, HoldoutCard, QuietHoursCard } from "~/components/recovery/SettingsCards";
 import { RecoveryFigures } from "~/components/recovery/RecoveryFigures";
 import { CheckoutsCard } from "~/components/recovery/CheckoutsCard";
-import {
-  draftFromEditor,
-  newStepDraft,
-  stepErrors,
-  toSettingsInput,
-  type SettingsDraft,
-  type StepDraft,
-} from "~/components/recovery/draft";
+import { stepErrors } from "~/components/recovery/draft";
+import { useFlowDraft } from "~/components/recovery/useFlowDraft";
 import type { RecoveryActionResponse, SaveResponse } from "~/components/recovery/types";
 
 const REPORT_DAYS = 30;
@@ -180,55 +173,8 @@ function RecoveryEditorPage({
   save: ReturnType<typeof useFetcher<SaveResponse>>;
 }) {
   const { editor, previews, report, checkouts } = loaded;
-  const initial = useMemo(() => draftFromEditor(editor), [editor]);
-  const [draft, setDraft] = useState<SettingsDraft>(initial);
-  const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
-
-  const dirty = JSON.stringify(toSettingsInput(draft)) !== JSON.stringify(toSettingsInput(initial));
-  const serverErrors = save.state === "idle" && save.data && !save.data.ok ? save.data.fieldErrors : null;
-  // The browser re-checks the schema as the merchant types; Liquid errors only the server can find, so those stay
-  // until the next save (the live preview shows at once whether a template renders).
-  const liquidErrors = Object.fromEntries(
-    Object.entries(serverErrors ?? {}).filter(([path]) => path.includes(".templates.")),
-  );
-  const errors: FieldErrors = clientErrors ? { ...liquidErrors, ...clientErrors } : (serverErrors ?? {});
-
-  // Once the merchant has tried to save, errors follow their typing (same schema as the server's).
-  const validate = (next: SettingsDraft) => {
-    if (clientErrors === null && serverErrors === null) return;
-    const result = RecoverySettingsSchema.safeParse(toSettingsInput(next));
-    setClientErrors(result.success ? {} : fieldErrorsFrom(result.error));
-  };
-  const change = (next: SettingsDraft) => {
-    setDraft(next);
-    validate(next);
-  };
-  const changeStep = (index: number, step: StepDraft) =>
-    change({ ...draft, steps: draft.steps.map((current, i) => (i === index ? step : current)) });
-  const removeStep = (index: number) => change({ ...draft, steps: draft.steps.filter((_, i) => i !== index) });
-  const addStep = () =>
-    change({ ...draft, steps: [...draft.steps, newStepDraft(draft.steps[draft.steps.length - 1])] });
-
-  const submit = () => {
-    const result = RecoverySettingsSchema.safeParse(toSettingsInput(draft));
-    if (!result.success) {
-      setClientErrors(fieldErrorsFrom(result.error));
-      return;
-    }
-    // Liquid syntax is checked by the server; its field errors come back in save.data.
-    setClientErrors(null);
-    save.submit({ intent: "save", settings: toSettingsInput(draft) }, { method: "post", encType: "application/json" });
-  };
-
-  const discard = () => {
-    setDraft(initial);
-    setClientErrors(null);
-  };
-  const errorCount = Object.keys(errors).length;
-  const previewFor = (step: StepDraft) => {
-    const index = editor.steps.findIndex((stored) => stored.id === step.id);
-    return index >= 0 ? (previews[index] ?? null) : null;
-  };
+  const { draft, dirty, errors, errorCount, change, changeStep, removeStep, addStep, submit, discard, previewFor } =
+    useFlowDraft({ editor, previews, save, schema: RecoverySettingsSchema });
 
   return (
     <Page

@@ -79,7 +79,7 @@ describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
 
   it("Flows: the list, a care flow's editor (turned on, previewed) and a customer's timeline, without errors", async () => {
     const { page, problems } = await visit("/app/flows");
-    page.setDefaultTimeout(8_000);
+    page.setDefaultTimeout(20_000);
     await page.getByRole("heading", { name: "Flows", level: 1 }).waitFor();
     const checkIn = () => page.getByRole("row", { name: /Post-purchase check-in/ });
     await expect(checkIn().getByText("Off", { exact: true }).count()).resolves.toBe(1);
@@ -110,7 +110,7 @@ describe.skipIf(!HAS_CHROMIUM)(SUITE, () => {
     await page.getByRole("heading", { name: "Every message Kindly sent, and why" }).waitFor();
     expect(problems).toEqual({ consoleErrors: [], failedRequests: [] });
     await page.close();
-  });
+  }, 90_000);
 
   it("the demo home (a shopper abandons a checkout), outbox and clock work without errors; the clock buttons move time", async () => {
     const home = await visit("/demo", async (homePage) => {
