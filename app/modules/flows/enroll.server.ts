@@ -2,7 +2,7 @@ import type { Tx } from "~/modules/webhooks/receive.server";
 import type prisma from "~/db.server";
 import { isInHoldout } from "~/modules/recovery/holdout";
 import { TRIGGER_DEFINITIONS, type SubjectType, type Trigger } from "~/modules/flows/triggers";
-import { stopRuns, type StopReason } from "~/modules/recovery/stop.server";
+import { stopMatchingRuns, type StopReason } from "~/modules/recovery/stop.server";
 
 type Db = Tx | typeof prisma;
 
@@ -142,17 +142,7 @@ export async function stopSubjectRun(
   reason: StopReason,
   now: Date,
 ): Promise<number> {
-  const runs = await db.flowRun.findMany({
-    where: { shop, state: "ACTIVE", flow: { trigger }, ...subject },
-    select: { id: true },
-  });
-  return stopRuns(
-    db,
-    shop,
-    runs.map((run) => run.id),
-    reason,
-    now,
-  );
+  return stopMatchingRuns(db, shop, { flow: { trigger }, ...subject }, reason, now);
 }
 
 /**
@@ -177,20 +167,6 @@ export async function stopCareRunsForContact(
     for (const customer of customers) customerIds.add(customer.id);
   }
   if (customerIds.size === 0) return 0;
-  const runs = await db.flowRun.findMany({
-    where: {
-      shop,
-      state: "ACTIVE",
-      customerId: { in: [...customerIds] },
-      subjectType: { not: "CHECKOUT" },
-    },
-    select: { id: true },
-  });
-  return stopRuns(
-    db,
-    shop,
-    runs.map((run) => run.id),
-    reason,
-    now,
-  );
+  const careRuns = { customerId: { in: [...customerIds] }, subjectType: { not: "CHECKOUT" } };
+  return stopMatchingRuns(db, shop, careRuns, reason, now);
 }

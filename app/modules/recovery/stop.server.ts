@@ -1,4 +1,5 @@
 import type prisma from "~/db.server";
+import type { Prisma } from "~/generated/prisma/client";
 import type { Tx } from "~/modules/webhooks/receive.server";
 
 /** Why a flow run stopped before its last step. Recorded on the run and on every message it cancels. */
@@ -32,6 +33,24 @@ export async function stopRuns(db: Db, shop: string, runIds: string[], reason: S
   return stopped.count;
 }
 
+/** Stops the shop's active runs that `where` matches (and cancels their pending messages). */
+export async function stopMatchingRuns(
+  db: Db,
+  shop: string,
+  where: Prisma.FlowRunWhereInput,
+  reason: StopReason,
+  now: Date,
+): Promise<number> {
+  const runs = await db.flowRun.findMany({ where: { ...where, shop, state: "ACTIVE" }, select: { id: true } });
+  return stopRuns(
+    db,
+    shop,
+    runs.map((run) => run.id),
+    reason,
+    now,
+  );
+}
+
 /** A shopper engaged with (replied to, unsubscribed from) one message: stop the run that sent it. */
 export async function stopRunForMessage(db: Db, messageId: string, reason: StopReason, now: Date): Promise<number> {
   const message = await db.message.findUnique({
@@ -60,15 +79,6 @@ export async function stopRunsForContact(
   if (or.length === 0) return 0;
   const checkouts = await db.checkout.findMany({ where: { shop, OR: or }, select: { id: true } });
   if (checkouts.length === 0) return 0;
-  const runs = await db.flowRun.findMany({
-    where: { shop, state: "ACTIVE", subjectType: "CHECKOUT", subjectId: { in: checkouts.map((c) => c.id) } },
-    select: { id: true },
-  });
-  return stopRuns(
-    db,
-    shop,
-    runs.map((run) => run.id),
-    reason,
-    now,
-  );
+  const checkoutIds = checkouts.map((checkout) => checkout.id);
+  return stopMatchingRuns(db, shop, { subjectType: "CHECKOUT", subjectId: { in: checkoutIds } }, reason, now);
 }
