@@ -9,8 +9,11 @@ import {
   markSending,
   markSent,
   LEASE_MS,
+  MAX_CLOCK_SKEW_MS,
   MAX_ATTEMPTS,
 } from "~/jobs/scheduler.server";
+import { WEBHOOK_LEASE_MS } from "~/modules/webhooks/queue.server";
+import { IMPORT_LEASE_MS } from "~/modules/customers/import.server";
 import { createShop } from "../../tests/support/factories";
 
 async function seedDue(shop: string, count: number, dueAt: Date) {
@@ -35,6 +38,14 @@ const now = new Date("2026-11-24T12:00:00Z");
 // Claims are global (workers serve every shop), so each test starts from an empty schedule.
 beforeEach(async () => {
   await prisma.scheduledMessage.deleteMany();
+});
+
+describe("leases and skewed clocks", () => {
+  it("every lease outlasts the clock skew tolerated between processes by at least a minute of work", () => {
+    for (const lease of [LEASE_MS, WEBHOOK_LEASE_MS, IMPORT_LEASE_MS]) {
+      expect(lease - MAX_CLOCK_SKEW_MS).toBeGreaterThanOrEqual(60_000);
+    }
+  });
 });
 
 describe("claimDueMessages", () => {

@@ -22,7 +22,15 @@ import type { ScheduledMessage } from "~/generated/prisma/client";
  * `FOR UPDATE SKIP LOCKED`, so concurrent workers take disjoint batches instead of queueing behind one another's
  * row locks (claimStatement in app/db-dialect.server.ts; measured in bench/postgres-load.ts).
  */
-export const LEASE_MS = 120_000;
+/**
+ * How far apart the clocks of Kindly's processes may be (keep them on NTP: it is milliseconds there). Leases are
+ * written and judged with each process's own clock, so a process whose clock runs `skew` ahead sees another's lease
+ * expire `skew` early: every lease must outlast this skew plus the work it covers (tests/faults/clock-skew.test.ts
+ * runs workers this far apart).
+ */
+export const MAX_CLOCK_SKEW_MS = 2 * 60_000;
+/** A claimed batch is a few seconds of work; the rest of the lease is the margin for skewed clocks. */
+export const LEASE_MS = 5 * 60_000;
 export const MAX_ATTEMPTS = 5;
 
 /** 1, 2, 4, 8 minutes... capped at an hour: long enough for an SMTP relay to come back. */

@@ -18,7 +18,8 @@ export type WebhookProcessor = (
   context: { shop: string; topic: string; payload: unknown; now: Date },
 ) => Promise<unknown>;
 
-export const WEBHOOK_LEASE_MS = 60_000;
+/** Longer than the clock skew tolerated between processes (MAX_CLOCK_SKEW_MS in app/jobs/scheduler.server.ts). */
+export const WEBHOOK_LEASE_MS = 3 * 60_000;
 export const WEBHOOK_MAX_ATTEMPTS = 5;
 
 declare global {
