@@ -1,11 +1,27 @@
 import { PassThrough } from "node:stream";
 import { renderToPipeableStream } from "react-dom/server";
 import { RemixServer } from "@remix-run/react";
-import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
+import {
+  createReadableStreamFromReadable,
+  type ActionFunctionArgs,
+  type EntryContext,
+  type LoaderFunctionArgs,
+} from "@remix-run/node";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "~/shopify.server";
+import { getLogger } from "~/logger.server";
 
 export const streamTimeout = 5000;
+
+/**
+ * A loader or action that failed (a 500: for a webhook, Shopify retries) is logged in every mode, with the method and
+ * path only (never the query string, headers or body). Remix's own default prints nothing under NODE_ENV=test, which
+ * hid the database outage's refused webhooks from the web instances' output.
+ */
+export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs): void {
+  if (request.signal.aborted) return;
+  getLogger().error({ err: error, method: request.method, path: new URL(request.url).pathname }, "request failed");
+}
 
 export default async function handleRequest(
   request: Request,

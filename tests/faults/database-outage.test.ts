@@ -284,9 +284,11 @@ describe("the database refusing connections for a while", () => {
       expect(count(child.output(), WORKER_ERROR), child.name).toBeGreaterThan(0);
       expect(child.output(), child.name).toMatch(DB_ERROR);
     }
-    // A refused webhook is visible to Shopify (a non-2xx answer: its delivery log, its retries). Kindly's web process
-    // leaves the log line to Remix's default error handler, which prints the error in production and stays silent
-    // under NODE_ENV=test, so it is not asserted here.
+    // A refused webhook is visible to Shopify (a non-2xx answer: its delivery log, its retries) and in the log of
+    // the process that refused it (handleError in app/entry.server.tsx).
+    for (const child of bench.cluster.processes.filter((process) => process.url)) {
+      expect(child.output(), child.name).toMatch(/"msg":"request failed"/);
+    }
     const refusedStatuses = [
       ...new Set([...ingest.statuses.filter((status) => !ok(status)), ...refusedC, ...refusedD]),
     ];

@@ -42,8 +42,11 @@ beforeEach(() => {
   twilio.clear();
 });
 
+// Each shop its own Twilio number: inbound SMS find their shop by the number they were sent to (a random suffix
+// collided now and then, and the reply went to another test's shop).
+let shopCount = 0;
 async function inboxShop(data: Record<string, unknown> = {}) {
-  const fromNumber = `+1500555${String(Math.floor(Math.random() * 10_000)).padStart(4, "0")}`;
+  const fromNumber = `+1500777${String(++shopCount).padStart(4, "0")}`;
   const row = await createShop(`shop-${randomBytes(4).toString("hex")}.myshopify.com`, {
     name: "Linen & Co",
     senderName: "Léa at Linen & Co",

@@ -15,11 +15,13 @@ beforeEach(() => {
   setClock(new ManualClock(TEXTED_AT));
 });
 
+// Each shop its own number: an inbound SMS finds its shop by the number it was sent to.
+let shopCount = 0;
 async function smsShop() {
   const twilio = {
     accountSid: `AC${randomBytes(16).toString("hex")}`,
     authToken: randomBytes(16).toString("hex"),
-    fromNumber: `+1500555${String(Math.floor(Math.random() * 10_000)).padStart(4, "0")}`,
+    fromNumber: `+1500444${String(++shopCount).padStart(4, "0")}`,
     apiBaseUrl: "http://127.0.0.1:9", // never called here
   };
   const { shop } = await createMessagingShop({ twilio });
