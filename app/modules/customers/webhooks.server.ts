@@ -1,9 +1,7 @@
 import { Prisma } from "~/generated/prisma/client";
-import { getLogger } from "~/logger.server";
-import { wakeWorkers } from "~/jobs/worker.server";
 import { normalizeEmail, normalizePhone, toGid } from "~/modules/webhooks/payload.server";
-import { enqueueWebhook } from "~/modules/webhooks/queue.server";
-import { receiveWebhook, recordRejected, type Tx } from "~/modules/webhooks/receive.server";
+import type { Tx } from "~/modules/webhooks/receive.server";
+import { acceptQueuedWebhook } from "~/modules/webhooks/accept.server";
 import type { ParsedOrder } from "~/modules/recovery/payloads";
 import { markBulkOperationFinished } from "~/modules/customers/import.server";
 import { assignSegment, isSegment, isVip, LAPSED_AFTER_DAYS, type Segment } from "~/modules/customers/segments";
@@ -217,18 +215,6 @@ export async function applyOrderToCustomer(
 
 // ---- Routes: verify, queue, answer ----------------------------------------------------------------------------
 
-async function acceptWebhook(request: Request, validate: (payload: unknown) => { error: string } | object) {
-  const webhook = await receiveWebhook(request);
-  const checked = webhook.payload === null ? { error: "The body is not valid JSON" } : validate(webhook.payload);
-  if ("error" in checked && typeof checked.error === "string") {
-    await recordRejected(webhook, checked.error);
-    getLogger().warn({ shop: webhook.shop, topic: webhook.topic, reason: checked.error }, "webhook rejected");
-    return new Response(null, { status: 200 });
-  }
-  if ((await enqueueWebhook(webhook, webhook.rawBody)) === "QUEUED") wakeWorkers();
-  return new Response(null, { status: 200 });
-}
-
 export function parseBulkFinishPayload(
   payload: unknown,
 ): { bulkOperationId: string; status: string } | { error: string } {
@@ -238,8 +224,8 @@ export function parseBulkFinishPayload(
   return { bulkOperationId, status: str(payload.status) ?? "" };
 }
 
-export const handleCustomerWebhook = (request: Request) => acceptWebhook(request, parseCustomerPayload);
-export const handleBulkFinishWebhook = (request: Request) => acceptWebhook(request, parseBulkFinishPayload);
+export const handleCustomerWebhook = (request: Request) => acceptQueuedWebhook(request, parseCustomerPayload);
+export const handleBulkFinishWebhook = (request: Request) => acceptQueuedWebhook(request, parseBulkFinishPayload);
 
 // ---- Processors (the worker side) -----------------------------------------------------------------------------
 
