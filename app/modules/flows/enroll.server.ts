@@ -77,29 +77,44 @@ export async function enrollSubject(db: Db, subject: SubjectToEnroll, now: Date)
   });
   if (existing) return "ALREADY_ENROLLED";
   const holdout = isInHoldout(shop, `${subject.trigger}\n${subject.holdoutKey}`, flow.holdoutPercent);
+  await startRun(db, shop, flow, { ...subject, holdout }, now);
+  return holdout ? "HOLDOUT" : "ENROLLED";
+}
+
+/**
+ * Creates a run of `flow` for a subject, with one scheduled row per step counted from the subject's anchor; a
+ * holdout run gets none (it exists so the subject's outcome is counted against the others'). `createdAt` is the
+ * injected clock, not the database's: reports select runs by when they started.
+ */
+export async function startRun(
+  db: Db,
+  shop: string,
+  flow: { id: string; steps: Array<{ position: number; channel: string; delayMinutes: number }> },
+  run: { subjectType: string; subjectId: string; customerId: string | null; anchorAt: Date; holdout: boolean },
+  now: Date,
+): Promise<void> {
   await db.flowRun.create({
     data: {
       shop,
       flowId: flow.id,
-      subjectType: subject.subjectType,
-      subjectId: subject.subjectId,
-      customerId: subject.customerId,
-      anchorAt: subject.anchorAt,
-      holdout,
+      subjectType: run.subjectType,
+      subjectId: run.subjectId,
+      customerId: run.customerId,
+      anchorAt: run.anchorAt,
+      holdout: run.holdout,
       createdAt: now,
-      scheduled: holdout
+      scheduled: run.holdout
         ? undefined
         : {
             create: flow.steps.map((step) => ({
               shop,
               stepPosition: step.position,
               channel: step.channel,
-              dueAt: new Date(subject.anchorAt.getTime() + step.delayMinutes * 60_000),
+              dueAt: new Date(run.anchorAt.getTime() + step.delayMinutes * 60_000),
             })),
           },
     },
   });
-  return holdout ? "HOLDOUT" : "ENROLLED";
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Tx } from "~/modules/webhooks/receive.server";
 import type prisma from "~/db.server";
-import { ensureFlow } from "~/modules/flows/enroll.server";
+import { ensureFlow, startRun } from "~/modules/flows/enroll.server";
 import { isInHoldout } from "~/modules/recovery/holdout";
 
 export const RECOVERY_TRIGGER = "CHECKOUT_ABANDONED" as const;
@@ -53,29 +53,8 @@ export async function enrollCheckout(
   }
   if (!flow.enabled) return "FLOW_DISABLED";
   const holdout = isInHoldout(shop, checkout.token, flow.holdoutPercent);
-  await db.flowRun.create({
-    data: {
-      shop,
-      flowId: flow.id,
-      subjectType: "CHECKOUT",
-      subjectId: checkout.id,
-      customerId: checkout.customerId,
-      anchorAt: lastActivityAt,
-      holdout,
-      // The injected clock, not the database's: reports select runs by when they started.
-      createdAt: now,
-      // A holdout checkout receives nothing; its run exists so its conversions are counted against the others'.
-      scheduled: holdout
-        ? undefined
-        : {
-            create: flow.steps.map((step) => ({
-              shop,
-              stepPosition: step.position,
-              channel: step.channel,
-              dueAt: new Date(lastActivityAt.getTime() + step.delayMinutes * 60_000),
-            })),
-          },
-    },
-  });
+  // A holdout checkout receives nothing; its run exists so its conversions are counted against the others'.
+  const run = { subjectType: "CHECKOUT", subjectId: checkout.id, customerId: checkout.customerId, holdout };
+  await startRun(db, shop, flow, { ...run, anchorAt: lastActivityAt }, now);
   return holdout ? "HOLDOUT" : "ENROLLED";
 }
