@@ -117,6 +117,25 @@ export function deliveryAnchor(parsed: ParsedOrder, now: Date): Date {
   return new Date(base.getTime() + ASSUMED_TRANSIT_DAYS * DAY_MS);
 }
 
+/** The order shipped (or was delivered): recorded, and its delay alert has nothing left to say. */
+async function markOrderShipped(tx: Db, shop: string, shopifyId: string, now: Date) {
+  const order = await tx.order.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId } },
+    select: {
+      id: true,
+      email: true,
+      customerId: true,
+      cancelledAt: true,
+      customer: { select: { id: true, shopifyId: true } },
+    },
+  });
+  if (!order) return null;
+  const subject = { subjectType: "ORDER" as const, subjectId: order.id };
+  await tx.order.update({ where: { id: order.id }, data: { fulfillmentStatus: "fulfilled" } });
+  const delayAlertsStopped = await stopSubjectRun(tx, shop, "ORDER_UNFULFILLED", subject, "ORDER_FULFILLED", now);
+  return { order, subject, delayAlertsStopped };
+}
+
 /**
  * orders/fulfilled: the order shipped. Its delay alert stops; the post-purchase check-in is planned from the delivery
  * (the fulfillment plus a typical transit until the carrier's delivered event moves it, see applyDeliveryEvent).
@@ -127,20 +146,9 @@ export async function applyFulfillmentToCareFlows(
   parsed: ParsedOrder,
   now: Date,
 ): Promise<{ delayAlertsStopped: number; checkIn: SubjectEnrollResult | null }> {
-  const order = await tx.order.findUnique({
-    where: { shop_shopifyId: { shop, shopifyId: parsed.shopifyId } },
-    select: {
-      id: true,
-      email: true,
-      customerId: true,
-      cancelledAt: true,
-      customer: { select: { id: true, shopifyId: true } },
-    },
-  });
-  if (!order) return { delayAlertsStopped: 0, checkIn: null };
-  const subject = { subjectType: "ORDER" as const, subjectId: order.id };
-  await tx.order.update({ where: { id: order.id }, data: { fulfillmentStatus: "fulfilled" } });
-  const delayAlertsStopped = await stopSubjectRun(tx, shop, "ORDER_UNFULFILLED", subject, "ORDER_FULFILLED", now);
+  const shipped = await markOrderShipped(tx, shop, parsed.shopifyId, now);
+  if (!shipped) return { delayAlertsStopped: 0, checkIn: null };
+  const { order, subject, delayAlertsStopped } = shipped;
   if (order.cancelledAt) return { delayAlertsStopped, checkIn: null };
   const checkIn = await enrollSubject(
     tx,
@@ -174,20 +182,9 @@ export async function applyDeliveryEvent(
   now: Date,
 ): Promise<"IGNORED" | "UNKNOWN_ORDER" | "REANCHORED" | SubjectEnrollResult> {
   if (event.status !== "delivered") return "IGNORED";
-  const order = await tx.order.findUnique({
-    where: { shop_shopifyId: { shop, shopifyId: event.orderShopifyId } },
-    select: {
-      id: true,
-      email: true,
-      customerId: true,
-      cancelledAt: true,
-      customer: { select: { id: true, shopifyId: true } },
-    },
-  });
-  if (!order) return "UNKNOWN_ORDER";
-  const subject = { subjectType: "ORDER" as const, subjectId: order.id };
-  await tx.order.update({ where: { id: order.id }, data: { fulfillmentStatus: "fulfilled" } });
-  await stopSubjectRun(tx, shop, "ORDER_UNFULFILLED", subject, "ORDER_FULFILLED", now);
+  const shipped = await markOrderShipped(tx, shop, event.orderShopifyId, now);
+  if (!shipped) return "UNKNOWN_ORDER";
+  const { order, subject } = shipped;
   if (await reanchorRun(tx, shop, "ORDER_DELIVERED", subject, event.happenedAt)) return "REANCHORED";
   if (order.cancelledAt) return "IGNORED";
   return enrollSubject(
