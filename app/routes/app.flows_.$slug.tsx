@@ -20,10 +20,9 @@ import { authenticateAdmin } from "~/shopify.server";
 import { careFlowAction, careFlowPage } from "~/modules/flows/page.server";
 import { triggerFromSlug, type FlowOptions, type LifecycleTrigger } from "~/modules/flows/triggers";
 import { CareFlowSettingsSchema, MAX_STEPS, type FieldErrors } from "~/modules/recovery/editor";
-import { StepCard } from "~/components/recovery/StepCard";
 import { ConsentPolicyCard } from "~/components/recovery/SettingsCards";
-import { stepErrors } from "~/components/recovery/draft";
 import { useFlowDraft } from "~/components/recovery/useFlowDraft";
+import { EditableSteps } from "~/components/recovery/EditableSteps";
 import type { SaveResponse } from "~/components/recovery/types";
 import { formatPercent } from "~/components/recovery/format";
 
@@ -88,8 +87,8 @@ function CareFlowEditor({
   save: ReturnType<typeof useFetcher<SaveResponse>>;
 }) {
   const { editor, previews, results, definition } = loaded;
-  const { draft, dirty, errors, errorCount, change, changeStep, removeStep, addStep, submit, previewFor } =
-    useFlowDraft({ editor, previews, save, schema: CareFlowSettingsSchema });
+  const flow = useFlowDraft({ editor, previews, save, schema: CareFlowSettingsSchema });
+  const { draft, dirty, errors, change, addStep, submit } = flow;
   const toggle = useFetcher<{ ok: boolean; message: string }>({ key: `flow-toggle-${editor.trigger}` });
 
   return (
@@ -143,31 +142,7 @@ function CareFlowEditor({
             <Text as="h2" variant="headingLg">
               Steps
             </Text>
-            {errorCount > 0 ? (
-              <Banner tone="critical" title="Nothing was saved: fix the highlighted fields.">
-                <ul style={{ margin: 0, paddingInlineStart: 20 }}>
-                  {Object.entries(errors).map(([path, message]) => (
-                    <li key={path}>{message}</li>
-                  ))}
-                </ul>
-              </Banner>
-            ) : save.state === "idle" && save.data?.ok ? (
-              <Banner tone="success" title={save.data.message} />
-            ) : null}
-            {draft.steps.map((step, index) => (
-              <StepCard
-                key={step.key}
-                index={index}
-                draft={step}
-                errors={stepErrors(errors, index)}
-                initialPreview={previewFor(step)}
-                canRemove={draft.steps.length > 1}
-                onChange={(next) => changeStep(index, next)}
-                onRemove={() => removeStep(index)}
-                anchorLabel={`after ${definition.anchor}`}
-                variablesHelp={CARE_VARIABLES_HELP}
-              />
-            ))}
+            <EditableSteps flow={flow} anchorLabel={`after ${definition.anchor}`} variablesHelp={CARE_VARIABLES_HELP} />
             <InlineStack>
               <Button onClick={addStep} disabled={draft.steps.length >= MAX_STEPS}>
                 Add a step

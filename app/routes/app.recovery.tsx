@@ -1,26 +1,19 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Button, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { authenticateAdmin } from "~/shopify.server";
 import { getClock } from "~/clock.server";
 import { loadRecoveryEditor, saveRecoverySettings, setRecoveryEnabled } from "~/modules/recovery/editor.server";
-import {
-  fieldErrorsFrom,
-  MAX_STEPS,
-  RecoveryActionSchema,
-  RecoverySettingsSchema,
-  type FieldErrors,
-} from "~/modules/recovery/editor";
+import { fieldErrorsFrom, MAX_STEPS, RecoveryActionSchema, RecoverySettingsSchema } from "~/modules/recovery/editor";
 import { previewForShop, previewStepsForShop, sendStepTest } from "~/modules/recovery/preview.server";
 import { recoveryReport } from "~/modules/recovery/report.server";
 import { listRecoveryCheckouts } from "~/modules/recovery/timeline.server";
 import { StatusCard } from "~/components/recovery/StatusCard";
-import { StepCard } from "~/components/recovery/StepCard";
 import { ConsentPolicyCard, HoldoutCard, QuietHoursCard } from "~/components/recovery/SettingsCards";
 import { RecoveryFigures } from "~/components/recovery/RecoveryFigures";
 import { CheckoutsCard } from "~/components/recovery/CheckoutsCard";
-import { stepErrors } from "~/components/recovery/draft";
 import { useFlowDraft } from "~/components/recovery/useFlowDraft";
+import { EditableSteps } from "~/components/recovery/EditableSteps";
 import type { RecoveryActionResponse, SaveResponse } from "~/components/recovery/types";
 
 const REPORT_DAYS = 30;
@@ -173,8 +166,8 @@ function RecoveryEditorPage({
   save: ReturnType<typeof useFetcher<SaveResponse>>;
 }) {
   const { editor, previews, report, checkouts } = loaded;
-  const { draft, dirty, errors, errorCount, change, changeStep, removeStep, addStep, submit, discard, previewFor } =
-    useFlowDraft({ editor, previews, save, schema: RecoverySettingsSchema });
+  const flow = useFlowDraft({ editor, previews, save, schema: RecoverySettingsSchema });
+  const { draft, dirty, errors, errorCount, change, addStep, submit, discard } = flow;
 
   return (
     <Page
@@ -214,25 +207,7 @@ function RecoveryEditorPage({
                 when you save. Every step is checked again when it is due (still no order? consent? quiet hours?).
               </Text>
             </BlockStack>
-            {errorCount > 0 ? (
-              <Banner tone="critical" title="Nothing was saved: fix the highlighted fields.">
-                <ErrorList errors={errors} />
-              </Banner>
-            ) : save.state === "idle" && save.data?.ok ? (
-              <Banner tone="success" title={save.data.message} />
-            ) : null}
-            {draft.steps.map((step, index) => (
-              <StepCard
-                key={step.key}
-                index={index}
-                draft={step}
-                errors={stepErrors(errors, index)}
-                initialPreview={previewFor(step)}
-                canRemove={draft.steps.length > 1}
-                onChange={(next) => changeStep(index, next)}
-                onRemove={() => removeStep(index)}
-              />
-            ))}
+            <EditableSteps flow={flow} />
             <InlineStack gap="300" blockAlign="center">
               <Button onClick={addStep} disabled={draft.steps.length >= MAX_STEPS}>
                 Add a step
@@ -282,19 +257,5 @@ function RecoveryEditorPage({
         </Layout.Section>
       </Layout>
     </Page>
-  );
-}
-
-function ErrorList({ errors }: { errors: FieldErrors }) {
-  const messages = Object.entries(errors).map(([path, message]) => {
-    const step = /^steps\.(\d+)\./.exec(path);
-    return step ? `Step ${Number(step[1]) + 1}: ${message}` : message;
-  });
-  return (
-    <ul style={{ margin: 0, paddingInlineStart: 20 }}>
-      {messages.map((message) => (
-        <li key={message}>{message}</li>
-      ))}
-    </ul>
   );
 }

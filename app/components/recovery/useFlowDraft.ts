@@ -41,6 +41,8 @@ export function useFlowDraft<Preview>(options: {
     dirty,
     errors,
     errorCount: Object.keys(errors).length,
+    /** What the last save said when it worked ("Saved 4 steps"). */
+    savedMessage: save.state === "idle" && save.data?.ok ? save.data.message : null,
     change,
     changeStep: (index: number, step: StepDraft) =>
       change({ ...draft, steps: draft.steps.map((current, i) => (i === index ? step : current)) }),
