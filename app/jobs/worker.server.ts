@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { getClock } from "~/clock.server";
 import { getLogger } from "~/logger.server";
+import { databaseClockSkewMs, skewBeyondTolerance } from "~/jobs/clock-check.server";
 
 /**
  * The worker loop. Each kind of durable background work registers a `DueWork` function that claims and processes
@@ -65,9 +66,45 @@ export function wakeWorkers(): void {
   for (const worker of registry().workers) worker.wake();
 }
 
-export function startWorker(options: { workerId?: string; pollIntervalMs?: number } = {}): WorkerHandle {
+export function startWorker(
+  options: {
+    workerId?: string;
+    pollIntervalMs?: number;
+    /** This process's clock against the database's (ms ahead), or null: see app/jobs/clock-check.server.ts. */
+    clockSkew?: () => Promise<number | null>;
+    clockCheckIntervalMs?: number;
+  } = {},
+): WorkerHandle {
   const id = options.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const clockSkew = options.clockSkew ?? databaseClockSkewMs;
+  const clockCheckIntervalMs = options.clockCheckIntervalMs ?? 60_000;
+  let nextClockCheck = 0;
+  let paused = false;
+
+  /** False while this process's clock is beyond the skew leases tolerate: claiming then could take live work. */
+  const clockTrusted = async (): Promise<boolean> => {
+    if (performance.now() < nextClockCheck) return !paused;
+    nextClockCheck = performance.now() + clockCheckIntervalMs;
+    let skewMs: number | null;
+    try {
+      skewMs = await clockSkew();
+    } catch (error) {
+      log.warn({ err: error }, "could not compare the clock with the database's");
+      return !paused;
+    }
+    const beyond = skewBeyondTolerance(skewMs);
+    if (beyond) {
+      log.error(
+        { skewMs },
+        "this process's clock is too far from the database's: not claiming work until it is corrected (NTP)",
+      );
+    } else if (paused) {
+      log.warn({ skewMs }, "clock back within tolerance: claiming work again");
+    }
+    paused = beyond;
+    return !paused;
+  };
   const log = getLogger().child({ worker: id });
   let stopped = false;
   let wakeUp: (() => void) | undefined;
@@ -84,6 +121,10 @@ export function startWorker(options: { workerId?: string; pollIntervalMs?: numbe
 
   const loop = (async () => {
     while (!stopped) {
+      if (!(await clockTrusted())) {
+        await sleep();
+        continue;
+      }
       let handled = 0;
       for (const [name, work] of registry().work) {
         if (stopped) break;
