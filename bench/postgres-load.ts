@@ -18,10 +18,18 @@
  * PostgreSQL: figures are for comparison within the run.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createClient } from "@libsql/client";
 import pg from "pg";
-import { ROOT, ensureBuild, fmt, freshDatabase, summarize } from "./lib";
+import {
+  ROOT,
+  checkoutWebhookBody,
+  ensureBuild,
+  fmt,
+  freshDatabase,
+  postSignedCheckoutWebhook,
+  summarize,
+} from "./lib";
 import { createDatabase, dropDatabases, withDatabase } from "../tests/support/test-database";
 import { execFileSync } from "node:child_process";
 
@@ -149,40 +157,9 @@ async function startProcess(command: string[], env: Record<string, string>, read
   });
 }
 
-function checkoutBody(token: string, updatedAt: string): string {
-  return JSON.stringify({
-    token,
-    cart_token: randomUUID(),
-    email: `shopper-${token.slice(0, 8)}@example.org`,
-    buyer_accepts_marketing: true,
-    created_at: updatedAt,
-    updated_at: updatedAt,
-    currency: "EUR",
-    presentment_currency: "EUR",
-    total_price: "59.90",
-    customer_locale: "fr",
-    abandoned_checkout_url: `https://${SHOP}/checkouts/${token}/recover?key=k`,
-    line_items: [{ title: "Linen shirt", quantity: 1, price: "59.90" }],
-    billing_address: { first_name: "Camille", country_code: "FR" },
-  });
-}
-
 async function post(url: string): Promise<boolean> {
-  const body = checkoutBody(randomUUID().replace(/-/g, ""), new Date().toISOString());
-  const response = await fetch(url, {
-    method: "POST",
-    body,
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Hmac-Sha256": createHmac("sha256", SECRET).update(body).digest("base64"),
-      "X-Shopify-Topic": "checkouts/update",
-      "X-Shopify-Shop-Domain": SHOP,
-      "X-Shopify-Event-Id": randomUUID(),
-      "X-Shopify-Webhook-Id": randomUUID(),
-      "X-Shopify-Triggered-At": new Date().toISOString(),
-      "X-Shopify-API-Version": "2026-10",
-    },
-  });
+  const body = checkoutWebhookBody(SHOP, randomUUID().replace(/-/g, ""), new Date().toISOString());
+  const response = await postSignedCheckoutWebhook(url, body, SHOP, SECRET);
   await response.arrayBuffer();
   return response.status === 200;
 }

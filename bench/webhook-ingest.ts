@@ -9,9 +9,17 @@
  * maximum sustained throughput (closed loop, 16 connections) of both, with their ratio.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createClient } from "@libsql/client";
-import { ROOT, ensureBuild, fmt, freshDatabase, summarize } from "./lib";
+import {
+  ROOT,
+  checkoutWebhookBody,
+  ensureBuild,
+  fmt,
+  freshDatabase,
+  postSignedCheckoutWebhook,
+  summarize,
+} from "./lib";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -23,40 +31,8 @@ const SECONDS = option("seconds", 10);
 const SECRET = "bench-secret";
 const SHOP = "bench-shop.myshopify.com";
 
-function checkoutBody(token: string, updatedAt: string): string {
-  return JSON.stringify({
-    token,
-    cart_token: randomUUID(),
-    email: `shopper-${token.slice(0, 8)}@example.org`,
-    buyer_accepts_marketing: true,
-    created_at: updatedAt,
-    updated_at: updatedAt,
-    currency: "EUR",
-    presentment_currency: "EUR",
-    total_price: "59.90",
-    customer_locale: "fr",
-    abandoned_checkout_url: `https://${SHOP}/checkouts/${token}/recover?key=k`,
-    line_items: [{ title: "Linen shirt", quantity: 1, price: "59.90" }],
-    billing_address: { first_name: "Camille", country_code: "FR" },
-  });
-}
-
-function signedRequest(url: string, body: string) {
-  return fetch(url, {
-    method: "POST",
-    body,
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Hmac-Sha256": createHmac("sha256", SECRET).update(body).digest("base64"),
-      "X-Shopify-Topic": "checkouts/update",
-      "X-Shopify-Shop-Domain": SHOP,
-      "X-Shopify-Event-Id": randomUUID(),
-      "X-Shopify-Webhook-Id": randomUUID(),
-      "X-Shopify-Triggered-At": new Date().toISOString(),
-      "X-Shopify-API-Version": "2026-10",
-    },
-  });
-}
+const checkoutBody = (token: string, updatedAt: string) => checkoutWebhookBody(SHOP, token, updatedAt);
+const signedRequest = (url: string, body: string) => postSignedCheckoutWebhook(url, body, SHOP, SECRET);
 
 async function startProcess(
   command: string[],
