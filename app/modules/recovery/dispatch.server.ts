@@ -106,6 +106,15 @@ function customerOf(item: Pick<Prepared, "checkout" | "care">): string | null {
   return item.checkout ? item.checkout.customerId : (item.care?.contact.customerId ?? null);
 }
 
+/** What the frequency cap reads of a recent message: to whom, when, and for which run and subject. */
+const CAP_MESSAGE_SELECT = {
+  shop: true,
+  toAddress: true,
+  sentAt: true,
+  customerId: true,
+  scheduled: { select: { runId: true, run: { select: { subjectId: true, subjectType: true } } } },
+} as const;
+
 /** Everything the rules need for a batch, read in bulk. */
 async function loadBatch(rows: ScheduledMessage[], now: Date) {
   const runs = await prisma.flowRun.findMany({
@@ -197,25 +206,13 @@ async function loadBatch(rows: ScheduledMessage[], now: Date) {
       ? prisma.message.findMany({
           // Shop first, so the (shop, toAddress, sentAt) index answers it instead of a scan of every message.
           where: { shop: { in: shopDomains }, toAddress: { in: addresses }, sentAt: { gte: capWindowStart } },
-          select: {
-            shop: true,
-            toAddress: true,
-            sentAt: true,
-            customerId: true,
-            scheduled: { select: { runId: true, run: { select: { subjectId: true, subjectType: true } } } },
-          },
+          select: CAP_MESSAGE_SELECT,
         })
       : Promise.resolve([]),
     customerIds.length
       ? prisma.message.findMany({
           where: { shop: { in: shopDomains }, customerId: { in: customerIds }, sentAt: { gte: capWindowStart } },
-          select: {
-            shop: true,
-            toAddress: true,
-            sentAt: true,
-            customerId: true,
-            scheduled: { select: { runId: true, run: { select: { subjectId: true, subjectType: true } } } },
-          },
+          select: CAP_MESSAGE_SELECT,
         })
       : Promise.resolve([]),
   ]);
