@@ -21,7 +21,7 @@ import { careFlowAction, careFlowPage } from "~/modules/flows/page.server";
 import { triggerFromSlug, type FlowOptions, type LifecycleTrigger } from "~/modules/flows/triggers";
 import { CareFlowSettingsSchema, MAX_STEPS, type FieldErrors } from "~/modules/recovery/editor";
 import { ConsentPolicyCard } from "~/components/recovery/SettingsCards";
-import { useFlowDraft } from "~/components/recovery/useFlowDraft";
+import { storedFlowVersion, useFlowDraft } from "~/components/recovery/useFlowDraft";
 import { EditableSteps } from "~/components/recovery/EditableSteps";
 import type { SaveResponse } from "~/components/recovery/types";
 import { formatPercent } from "~/components/recovery/format";
@@ -75,8 +75,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ json, defaultShould
 export default function CareFlowPage() {
   const loaded = useLoaderData<typeof loader>();
   const save = useFetcher<SaveResponse>({ key: `flow-save-${loaded.editor.trigger}` });
-  const version = JSON.stringify([loaded.editor.steps, loaded.editor.consentPolicy, loaded.editor.holdoutPercent]);
-  return <CareFlowEditor key={version} data={loaded} save={save} />;
+  return <CareFlowEditor key={storedFlowVersion(loaded.editor)} data={loaded} save={save} />;
 }
 
 function CareFlowEditor({

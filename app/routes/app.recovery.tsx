@@ -12,7 +12,7 @@ import { StatusCard } from "~/components/recovery/StatusCard";
 import { ConsentPolicyCard, HoldoutCard, QuietHoursCard } from "~/components/recovery/SettingsCards";
 import { RecoveryFigures } from "~/components/recovery/RecoveryFigures";
 import { CheckoutsCard } from "~/components/recovery/CheckoutsCard";
-import { useFlowDraft } from "~/components/recovery/useFlowDraft";
+import { storedFlowVersion, useFlowDraft } from "~/components/recovery/useFlowDraft";
 import { EditableSteps } from "~/components/recovery/EditableSteps";
 import type { RecoveryActionResponse, SaveResponse } from "~/components/recovery/types";
 
@@ -148,14 +148,7 @@ export default function RecoveryPage() {
   const loaderData = useLoaderData<typeof loader>();
   // Held here, above the keyed editor, so the save's answer ("Saved 4 steps") survives the editor starting again.
   const save = useFetcher<SaveResponse>({ key: "recovery-save" });
-  // The editor starts again from the stored flow whenever what is stored changes (after a save), not on every
-  // reload of the page's data (switching recovery on keeps unsaved edits).
-  const version = JSON.stringify([
-    loaderData.editor.steps,
-    loaderData.editor.consentPolicy,
-    loaderData.editor.holdoutPercent,
-  ]);
-  return <RecoveryEditorPage key={version} data={loaderData} save={save} />;
+  return <RecoveryEditorPage key={storedFlowVersion(loaderData.editor)} data={loaderData} save={save} />;
 }
 
 function RecoveryEditorPage({

@@ -6,6 +6,14 @@ import { draftFromEditor, newStepDraft, toSettingsInput, type SettingsDraft, typ
 import type { SaveResponse } from "./types";
 
 /**
+ * The key an editor is mounted under: it starts again from the stored flow whenever what is stored changes (after a
+ * save), not on every reload of the page's data (switching a flow on keeps unsaved edits).
+ */
+export function storedFlowVersion(editor: Parameters<typeof draftFromEditor>[0]): string {
+  return JSON.stringify([editor.steps, editor.consentPolicy, editor.holdoutPercent]);
+}
+
+/**
  * A flow editor's state in the browser, shared by the Recovery page and the care flow pages: the draft, whether it
  * differs from what is stored, the errors to show, and the edits. The browser re-checks `schema` (the server's) as
  * the merchant types once they have tried to save; Liquid errors only the server can find, so those stay until the
